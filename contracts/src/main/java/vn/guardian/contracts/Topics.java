@@ -1,0 +1,30 @@
+package vn.guardian.contracts;
+
+/** Kafka topic names. Every topic is keyed by callId so one call stays ordered in one partition. */
+public final class Topics {
+
+    /** CallStarted, AudioChunk and CallEnded, told apart by the {@code guardian-event} header. */
+    public static final String AUDIO = "guardian.audio";
+    /** One TranscriptSegment per finished utterance. */
+    public static final String TRANSCRIPTS = "guardian.transcripts";
+    /** Throttled partial hypotheses for live views. */
+    public static final String PARTIAL_TRANSCRIPTS = "guardian.transcripts.partial";
+    /** One SegmentVerdict per transcript segment. */
+    public static final String VERDICTS = "guardian.verdicts";
+    /** Compacted: the latest CallVerdict per call. */
+    public static final String CALL_VERDICTS = "guardian.call-verdicts";
+    /** Records that could not be processed, with the reason in headers. */
+    public static final String DLQ = "guardian.dlq";
+
+    /** Header names used on the DLQ. */
+    public static final String DLQ_REASON_HEADER = "guardian-dlq-reason";
+    public static final String DLQ_SOURCE_TOPIC_HEADER = "guardian-dlq-source-topic";
+    public static final String DLQ_SOURCE_PARTITION_HEADER = "guardian-dlq-source-partition";
+    public static final String DLQ_SOURCE_OFFSET_HEADER = "guardian-dlq-source-offset";
+    public static final String DLQ_SERVICE_HEADER = "guardian-dlq-service";
+
+    public static final String[] ALL = {AUDIO, TRANSCRIPTS, PARTIAL_TRANSCRIPTS, VERDICTS, CALL_VERDICTS, DLQ};
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,35 @@
+package vn.guardian.contracts.serde;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import vn.guardian.contracts.audio.AudioEvent;
+import vn.guardian.contracts.transcript.TranscriptSegment;
+import vn.guardian.contracts.verdict.CallVerdict;
+import vn.guardian.contracts.verdict.SegmentVerdict;
+
+/** The serdes of every topic, in one place. Keys are callIds as UTF-8 strings. */
+public final class EventSerdes {
+
+    public static Serde<String> callId() {
+        return Serdes.String();
+    }
+
+    public static AudioEventSerde audio() {
+        return new AudioEventSerde();
+    }
+
+    public static JsonSerde<TranscriptSegment> transcript() {
+        return new JsonSerde<>(TranscriptSegment.class);
+    }
+
+    public static JsonSerde<SegmentVerdict> segmentVerdict() {
+        return new JsonSerde<>(SegmentVerdict.class);
+    }
+
+    public static JsonSerde<CallVerdict> callVerdict() {
+        return new JsonSerde<>(CallVerdict.class);
+    }
+
+    private EventSerdes() {
+    }
+}

@@ -1,0 +1,11 @@
+package vn.guardian.contracts.verdict;
+
+/** What an analyst should do about a segment or call. */
+public enum Action {
+    /** Nothing harmful found. */
+    ALLOW,
+    /** Harmful speech: review when convenient. */
+    FLAG,
+    /** Severe harm (threats, hate, sexual harassment): review now. */
+    ESCALATE
+}

@@ -1,0 +1,11 @@
+package vn.guardian.contracts.verdict;
+
+/**
+ * A matched piece of the transcript text.
+ *
+ * @param start character offset of the first matched character in the segment text
+ * @param end   character offset just after the match
+ * @param term  the lexicon entry that matched
+ */
+public record Span(int start, int end, String term) {
+}
