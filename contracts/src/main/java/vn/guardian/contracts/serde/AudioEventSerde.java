@@ -136,4 +136,14 @@ public final class AudioEventSerde implements Serde<AudioEvent>, Serializer<Audi
     public Deserializer<AudioEvent> deserializer() {
         return this;
     }
+
+    @Override
+    public void close() {
+        // stateless: nothing to release
+    }
+
+    @Override
+    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+        // nothing to configure: the format is fixed
+    }
 }

@@ -42,4 +42,14 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     public Deserializer<T> deserializer() {
         return this;
     }
+
+    @Override
+    public void close() {
+        // stateless: nothing to release
+    }
+
+    @Override
+    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+        // nothing to configure: the format is fixed
+    }
 }
