@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Regenerates the sample calls with espeak-ng and sox (Debian packages), so anyone can rebuild the fixtures.
+# The end-to-end tests in standalone/ send these files; the README's curl example sends abusive-call.wav.
+set -euo pipefail
+cd "$(dirname "$0")"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# speak TEXT OUT RATE: a US-English voice at a calm pace, PCM16 mono at RATE, with a little silence around it
+speak() {
+  espeak-ng -v en-us -s 140 -w "$work/raw.wav" "$1"
+  sox "$work/raw.wav" -r "$3" -c 1 -b 16 -e signed-integer "$2" pad 0.5 0.8
+}
+
+# An insult and a threat in one utterance, after a polite greeting.
+speak "Hello, thank you for calling. You are a stupid idiot, and I will kill you." abusive-call.wav 16000
+# Nothing harmful at all.
+speak "Hello, thank you for calling. How can I help you today?" clean-call.wav 16000
+
+# Telephony stereo at 8 kHz: the agent (left) speaks first, the customer (right) answers after the agent stops.
+speak "Good morning, my name is Anna, I am calling about your order." "$work/agent.wav" 8000
+speak "Yes, I would like to cancel my account please." "$work/customer.wav" 8000
+agent_seconds=$(soxi -D "$work/agent.wav")
+sox "$work/agent.wav" "$work/agent-padded.wav" pad 0 6
+sox "$work/customer.wav" "$work/customer-padded.wav" pad "$agent_seconds" 0
+sox -M "$work/agent-padded.wav" "$work/customer-padded.wav" -r 8000 -b 16 -e signed-integer stereo-8k-call.wav trim 0 "$(soxi -D "$work/agent-padded.wav")"
+
+soxi abusive-call.wav clean-call.wav stereo-8k-call.wav | grep -E "Input File|Channels|Sample Rate|Duration"

@@ -1,0 +1,70 @@
+package vn.guardian.standalone;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+/** An embedded PostgreSQL server (zonky binaries, no install needed) with a {@code guardian} database. */
+final class EmbeddedDatabase implements AutoCloseable {
+
+    static final String DATABASE = "guardian";
+    static final String USER = "postgres";
+    static final String PASSWORD = "postgres";
+
+    private final EmbeddedPostgres postgres;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    static EmbeddedDatabase start(int port, Path dataDir) throws Exception {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                // a fresh database per run: the standalone pipeline is for trying things, not for keeping them
+                .setCleanDataDirectory(true);
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        EmbeddedDatabase database = new EmbeddedDatabase(builder.start());
+        try (Connection connection = database.postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            try (ResultSet exists = statement.executeQuery(
+                    "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                if (!exists.next()) {
+                    statement.execute("CREATE DATABASE " + DATABASE);
+                }
+            }
+        }
+        return database;
+    }
+
+    int port() {
+        return postgres.getPort();
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + port() + "/" + DATABASE;
+    }
+
+    /** Spring properties pointing JDBC (migrations) and R2DBC (queries and the sink) at this server. */
+    Map<String, Object> springProperties() {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("spring.datasource.url", jdbcUrl());
+        properties.put("spring.datasource.username", USER);
+        properties.put("spring.datasource.password", PASSWORD);
+        properties.put("spring.r2dbc.url", "r2dbc:postgresql://localhost:" + port() + "/" + DATABASE);
+        properties.put("spring.r2dbc.username", USER);
+        properties.put("spring.r2dbc.password", PASSWORD);
+        return properties;
+    }
+
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+    }
+}

@@ -1,0 +1,51 @@
+package vn.guardian.standalone;
+
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import vn.guardian.contracts.TopicLayout;
+
+/** One in-JVM KRaft broker (controller and broker in one node) with the product's topics. */
+final class EmbeddedKafka implements AutoCloseable {
+
+    /** A few partitions so that calls spread over the transcriber's workers. */
+    static final int PARTITIONS = 3;
+
+    private final EmbeddedKafkaKraftBroker broker;
+
+    private EmbeddedKafka(EmbeddedKafkaKraftBroker broker) {
+        this.broker = broker;
+    }
+
+    static EmbeddedKafka start(int port) throws Exception {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
+        if (port > 0) {
+            broker.kafkaPorts(port);
+        }
+        broker.brokerProperties(Map.of(
+                // a single broker cannot hold more replicas of the internal topics than one
+                "transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1",
+                "offsets.topic.replication.factor", "1",
+                // topics are created with their retention and compaction below, never by accident
+                "auto.create.topics.enable", "false",
+                // the services join their groups at once instead of waiting for more members
+                "group.initial.rebalance.delay.ms", "0"));
+        broker.afterPropertiesSet();
+        EmbeddedKafka kafka = new EmbeddedKafka(broker);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            TopicLayout.createMissing(admin, PARTITIONS, (short) 1);
+        }
+        return kafka;
+    }
+
+    String bootstrapServers() {
+        return broker.getBrokersAsString();
+    }
+
+    @Override
+    public void close() {
+        broker.destroy();
+    }
+}

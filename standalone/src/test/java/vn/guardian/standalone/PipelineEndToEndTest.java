@@ -1,0 +1,212 @@
+package vn.guardian.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import vn.guardian.contracts.Topics;
+import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.verdict.Action;
+import vn.guardian.contracts.verdict.Category;
+import vn.guardian.contracts.verdict.CategoryScore;
+import vn.guardian.contracts.verdict.SegmentVerdict;
+import vn.guardian.contracts.serde.Json;
+
+/**
+ * The product as a user meets it: the standalone pipeline (real KRaft broker, real PostgreSQL, real Vosk) takes
+ * the sample calls over HTTP, and verdicts arrive in PostgreSQL, on guardian.verdicts and through the read API.
+ */
+class PipelineEndToEndTest {
+
+    private static final Path SAMPLES = Path.of("..", "samples");
+    private static final String API_KEY = "local-dev-key";
+    private static final Duration VERDICT_WAIT = Duration.ofSeconds(90);
+    /** Vosk word boundaries and the 10 ms energy frames may disagree by a little. */
+    private static final long TOLERANCE_MS = 300;
+
+    @TempDir
+    static Path dataDir;
+
+    private static Pipeline pipeline;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startPipeline() throws Exception {
+        pipeline = Pipeline.start(StandaloneSettings.ephemeral(dataDir));
+    }
+
+    @AfterAll
+    static void stopPipeline() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void anInsultAndAThreatAreFlaggedWithTheirCategoriesAtTheSpokenTime() throws Exception {
+        Path wav = SAMPLES.resolve("abusive-call.wav");
+        String callId = submit(wav);
+
+        List<JsonNode> segments = segmentsOf(callId, 1);
+        JsonNode abusive = segments.stream()
+                .filter(segment -> !"ALLOW".equals(segment.get("action").asString()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no FLAG or ESCALATE segment in " + segments));
+
+        assertThat(abusive.get("action").asString()).isIn("FLAG", "ESCALATE");
+        assertThat(categoriesOf(abusive)).contains("INSULT", "VIOLENCE_OR_THREAT");
+        SpokenRegion spoken = SpokenRegion.of(wav, 0);
+        assertThat(abusive.get("startMs").asLong()).isBetween(spoken.startMs() - TOLERANCE_MS, spoken.endMs());
+        assertThat(abusive.get("endMs").asLong())
+                .isGreaterThan(abusive.get("startMs").asLong())
+                .isBetween(spoken.startMs(), spoken.endMs() + TOLERANCE_MS);
+
+        SegmentVerdict onTopic = verdictOnTopic(callId, abusive.get("segmentId").asString());
+        assertThat(onTopic.action()).isIn(Action.FLAG, Action.ESCALATE);
+        assertThat(onTopic.categories()).extracting(CategoryScore::category)
+                .contains(Category.INSULT, Category.VIOLENCE_OR_THREAT);
+        assertThat(onTopic.categories()).allSatisfy(score -> assertThat(score.score()).isBetween(0.0, 1.0));
+
+        try (Connection db = DriverManager.getConnection(pipeline.jdbcUrl(), "postgres", "postgres");
+             Statement statement = db.createStatement();
+             ResultSet row = statement.executeQuery("SELECT action, categories::text FROM segment_verdicts"
+                     + " WHERE segment_id = '" + onTopic.segmentId() + "'")) {
+            assertThat(row.next()).as("verdict row in PostgreSQL").isTrue();
+            assertThat(row.getString("action")).isEqualTo(onTopic.action().name());
+            assertThat(row.getString(2)).contains("INSULT", "VIOLENCE_OR_THREAT");
+        }
+    }
+
+    @Test
+    void aCleanCallIsOnlyAllowed() throws Exception {
+        String callId = submit(SAMPLES.resolve("clean-call.wav"));
+
+        List<JsonNode> segments = segmentsOf(callId, 1);
+
+        assertThat(segments).isNotEmpty();
+        assertThat(segments).allSatisfy(segment -> assertThat(segment.get("action").asString()).isEqualTo("ALLOW"));
+        assertThat(String.join(" ", segments.stream().map(s -> s.get("text").asString()).toList()))
+                .contains("thank you for calling");
+    }
+
+    @Test
+    void eachStereoChannelKeepsItsOwnSpeaker() throws Exception {
+        String callId = submit(SAMPLES.resolve("stereo-8k-call.wav"));
+
+        List<JsonNode> segments = segmentsOf(callId, 2);
+
+        String agent = textOfChannel(segments, 0);
+        String customer = textOfChannel(segments, 1);
+        assertThat(agent).contains("morning").contains("order").doesNotContain("cancel");
+        assertThat(customer).contains("cancel").contains("account").doesNotContain("morning");
+        assertThat(segments).filteredOn(s -> s.get("channel").asInt() == 0)
+                .allSatisfy(s -> assertThat(s.get("channelRole").asString()).isEqualTo("agent"));
+        assertThat(segments).filteredOn(s -> s.get("channel").asInt() == 1)
+                .allSatisfy(s -> assertThat(s.get("channelRole").asString()).isEqualTo("customer"));
+    }
+
+    @Test
+    void aRequestWithoutTheApiKeyIsRefused() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(pipeline.ingestUrl() + "/v1/recordings"))
+                .header("Content-Type", "audio/wav")
+                .POST(HttpRequest.BodyPublishers.ofFile(SAMPLES.resolve("clean-call.wav")))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    private static String submit(Path wav) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(pipeline.ingestUrl() + "/v1/recordings"))
+                .header("Content-Type", "audio/wav")
+                .header("X-Api-Key", API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(wav)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return Json.MAPPER.readTree(response.body()).get("callId").asString();
+    }
+
+    /** Polls the read API until {@code channels} channels have segments and the set stops growing. */
+    private static List<JsonNode> segmentsOf(String callId, int channels) throws Exception {
+        long deadline = System.nanoTime() + VERDICT_WAIT.toNanos();
+        List<JsonNode> segments = List.of();
+        int stableRounds = 0;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(pipeline.ingestUrl() + "/v1/calls/" + callId))
+                    .header("X-Api-Key", API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                List<JsonNode> now = new ArrayList<>();
+                Json.MAPPER.readTree(response.body()).get("segments").forEach(now::add);
+                long channelsSeen = now.stream().map(s -> s.get("channel").asInt()).distinct().count();
+                stableRounds = now.size() == segments.size() && channelsSeen >= channels ? stableRounds + 1 : 0;
+                segments = now;
+                if (stableRounds >= 3) {
+                    return segments;
+                }
+            } else {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("call " + callId + " did not get segments on " + channels
+                + " channel(s) within " + VERDICT_WAIT + "; last seen: " + segments);
+    }
+
+    private static List<String> categoriesOf(JsonNode segment) {
+        List<String> names = new ArrayList<>();
+        segment.get("categories").forEach(category -> names.add(category.get("category").asString()));
+        return names;
+    }
+
+    private static String textOfChannel(List<JsonNode> segments, int channel) {
+        return String.join(" ", segments.stream()
+                .filter(segment -> segment.get("channel").asInt() == channel)
+                .map(segment -> segment.get("text").asString())
+                .toList());
+    }
+
+    private static SegmentVerdict verdictOnTopic(String callId, String segmentId) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, SegmentVerdict> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                EventSerdes.segmentVerdict())) {
+            consumer.subscribe(List.of(Topics.VERDICTS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, SegmentVerdict> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value().segmentId().equals(segmentId)) {
+                        assertThat(record.key()).isEqualTo(callId);
+                        return record.value();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("verdict " + segmentId + " of call " + callId + " never reached " + Topics.VERDICTS);
+    }
+}
