@@ -1,0 +1,57 @@
+package vn.guardian.transcriber;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings under {@code guardian.transcriber}.
+ *
+ * @param models         language → model directory; {@code en} defaults to the model bundled in the jar
+ * @param workers        consumer threads, each with its own consumer and transactional producer
+ * @param groupId        the Kafka consumer group
+ * @param instanceId     stable name of this replica, part of every worker's {@code transactional.id}
+ * @param maxRecognizers recognizers this replica may hold at once; a call beyond it goes to the DLQ
+ * @param sampleRate     the rate the models expect and ingest normalizes to
+ * @param modelCacheDir  where the bundled model is extracted, since Vosk needs a directory
+ */
+@ConfigurationProperties("guardian.transcriber")
+public record TranscriberProperties(Map<String, String> models, Integer workers, String groupId, String instanceId,
+                                    Integer maxRecognizers, Integer sampleRate, String modelCacheDir) {
+
+    /** The value of {@code models.en} that means "the model inside the jar". */
+    public static final String BUNDLED = "bundled";
+
+    public TranscriberProperties {
+        Map<String, String> withDefault = new HashMap<>();
+        withDefault.put("en", BUNDLED);
+        if (models != null) {
+            withDefault.putAll(models);
+        }
+        models = Map.copyOf(withDefault);
+        workers = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+        groupId = groupId == null || groupId.isBlank() ? "guardian-transcriber" : groupId;
+        instanceId = instanceId == null || instanceId.isBlank() ? hostName() : instanceId;
+        maxRecognizers = maxRecognizers == null ? 512 : maxRecognizers;
+        sampleRate = sampleRate == null ? 16000 : sampleRate;
+        modelCacheDir = modelCacheDir == null || modelCacheDir.isBlank()
+                ? System.getProperty("java.io.tmpdir") + "/guardian-models" : modelCacheDir;
+        if (workers < 1) {
+            throw new IllegalArgumentException("guardian.transcriber.workers=" + workers + "; set it to 1 or more");
+        }
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "transcriber";
+        }
+    }
+}

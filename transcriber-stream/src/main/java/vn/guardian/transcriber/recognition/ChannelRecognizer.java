@@ -1,0 +1,97 @@
+package vn.guardian.transcriber.recognition;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.vosk.Model;
+import org.vosk.Recognizer;
+import tools.jackson.databind.JsonNode;
+import vn.guardian.contracts.audio.AudioChunk;
+import vn.guardian.contracts.serde.Json;
+import vn.guardian.contracts.transcript.SegmentIds;
+import vn.guardian.contracts.transcript.TranscriptSegment;
+import vn.guardian.contracts.transcript.Word;
+
+/**
+ * The Vosk recognizer of one call channel and the bookkeeping that turns its results into transcript segments.
+ * Owns the native recognizer: {@link #close()} frees it, and must be called exactly once.
+ */
+public final class ChannelRecognizer implements AutoCloseable {
+
+    private final Recognizer recognizer;
+    private final Identity identity;
+    private final int sampleRate;
+    /** Audio time (ms) of the first sample ever fed: Vosk counts its word times from there. */
+    private long offsetMs = -1;
+    /** startSample of the first chunk fed after the last final result; -1 while no utterance is open. */
+    private long utteranceStartSample = -1;
+    private boolean closed;
+
+    /** What a segment says about where it came from; all from the call's CallStarted. */
+    public record Identity(String callId, String tenant, int channel, String channelRole, String language) {
+    }
+
+    public ChannelRecognizer(Model model, int sampleRate, Identity identity) throws IOException {
+        this.recognizer = new Recognizer(model, sampleRate);
+        this.recognizer.setWords(true);
+        this.identity = identity;
+        this.sampleRate = sampleRate;
+    }
+
+    /** Feeds one chunk; returns the segment it closed, if Vosk saw the utterance end and heard words. */
+    public Optional<TranscriptSegment> accept(AudioChunk chunk) {
+        if (offsetMs < 0) {
+            offsetMs = chunk.startSample() * 1000 / sampleRate;
+        }
+        if (utteranceStartSample < 0) {
+            utteranceStartSample = chunk.startSample();
+        }
+        if (!recognizer.acceptWaveForm(chunk.pcm(), chunk.pcm().length)) {
+            return Optional.empty();
+        }
+        return segment(recognizer.getResult(), chunk.ingestedAt());
+    }
+
+    /** Flushes the recognizer at the end of the call; returns the last segment, if it heard words. */
+    public Optional<TranscriptSegment> finish(long closingChunkIngestedAt) {
+        if (utteranceStartSample < 0) {
+            return Optional.empty();
+        }
+        return segment(recognizer.getFinalResult(), closingChunkIngestedAt);
+    }
+
+    /** Whether audio was fed since the last final result, i.e. an utterance may still be open. */
+    public boolean utteranceOpen() {
+        return utteranceStartSample >= 0;
+    }
+
+    private Optional<TranscriptSegment> segment(String json, long closingChunkIngestedAt) {
+        long startSample = utteranceStartSample;
+        utteranceStartSample = -1;
+        JsonNode result = Json.MAPPER.readTree(json);
+        String text = result.path("text").asString("").trim();
+        List<Word> words = new ArrayList<>();
+        for (JsonNode word : result.path("result")) {
+            words.add(new Word(word.path("word").asString(""),
+                    offsetMs + Math.round(word.path("start").asDouble() * 1000),
+                    offsetMs + Math.round(word.path("end").asDouble() * 1000),
+                    Math.max(0.0, Math.min(1.0, word.path("conf").asDouble()))));
+        }
+        if (text.isEmpty() || words.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TranscriptSegment(SegmentIds.of(identity.callId(), identity.channel(), startSample),
+                identity.callId(), identity.tenant(), identity.channel(), identity.channelRole(),
+                words.get(0).startMs(), words.get(words.size() - 1).endMs(), text, words, identity.language(),
+                closingChunkIngestedAt, System.currentTimeMillis()));
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            recognizer.close();
+        }
+    }
+}
