@@ -1,0 +1,34 @@
+package vn.guardian.ingest;
+
+import java.util.Map;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Accepts call audio over HTTP, normalizes it to 16 kHz PCM per channel, publishes it to Kafka; serves the read API. */
+@SpringBootApplication(excludeName = {
+        // ingest reads PostgreSQL through R2DBC only; moderation-stream, which shares the standalone classpath,
+        // owns JDBC and the Flyway migrations
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",
+        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
+@ConfigurationPropertiesScan
+public class IngestApplication {
+
+    /** Config file base name; unique so it cannot clash with other services' files on one classpath. */
+    public static final String CONFIG_NAME = "ingest-service";
+
+    /** The application as the standalone module and {@link #main} start it: reads {@code ingest-service.yml}. */
+    public static SpringApplicationBuilder application() {
+        return new SpringApplicationBuilder(IngestApplication.class)
+                .properties(Map.of("spring.config.name", CONFIG_NAME));
+    }
+
+    public static void main(String[] args) {
+        application().run(args);
+    }
+}

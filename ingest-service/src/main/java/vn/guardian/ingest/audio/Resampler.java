@@ -1,0 +1,118 @@
+package vn.guardian.ingest.audio;
+
+/**
+ * Band-limited sample-rate conversion by a rational factor: a polyphase windowed-sinc (Kaiser) low-pass filter
+ * whose cutoff sits below the lower of the two Nyquist frequencies, so downsampling does not alias and
+ * upsampling does not image. Equal rates pass through untouched.
+ */
+public final class Resampler {
+
+    /** Zero crossings of the sinc on each side of the centre, at the cutoff: longer = sharper transition. */
+    private static final int ZERO_CROSSINGS = 24;
+    /** Cutoff as a fraction of the lower Nyquist frequency: leaves room for the transition band. */
+    private static final double ROLLOFF = 0.9;
+    /** Kaiser window shape: about 80 dB stop-band attenuation. */
+    private static final double KAISER_BETA = 8.0;
+
+    private final int inRate;
+    private final int outRate;
+    private final int up;
+    private final int down;
+    private final int halfTaps;
+    /** phase p (output lands p/up of an input sample after tap 0) -> 2*halfTaps weights. */
+    private final float[][] phases;
+
+    public Resampler(int inRate, int outRate) {
+        if (inRate <= 0 || outRate <= 0) {
+            throw new IllegalArgumentException("Sample rates must be positive, got " + inRate + " -> " + outRate);
+        }
+        this.inRate = inRate;
+        this.outRate = outRate;
+        int gcd = gcd(inRate, outRate);
+        this.up = outRate / gcd;
+        this.down = inRate / gcd;
+        if (inRate == outRate) {
+            this.halfTaps = 0;
+            this.phases = null;
+            return;
+        }
+        // cutoff in cycles per input sample
+        double cutoff = ROLLOFF * 0.5 * Math.min(inRate, outRate) / inRate;
+        this.halfTaps = (int) Math.ceil(ZERO_CROSSINGS / (2 * cutoff));
+        this.phases = new float[up][2 * halfTaps];
+        double windowNorm = bessel0(KAISER_BETA);
+        for (int p = 0; p < up; p++) {
+            double frac = (double) p / up;
+            double sum = 0;
+            double[] weights = new double[2 * halfTaps];
+            for (int k = 0; k < 2 * halfTaps; k++) {
+                // distance from the output instant to input sample (k - halfTaps + 1)
+                double x = (k - halfTaps + 1) - frac;
+                double r = x / halfTaps;
+                double window = Math.abs(r) >= 1 ? 0 : bessel0(KAISER_BETA * Math.sqrt(1 - r * r)) / windowNorm;
+                double sinc = x == 0 ? 1 : Math.sin(2 * Math.PI * cutoff * x) / (Math.PI * x * 2 * cutoff);
+                weights[k] = sinc * window;
+                sum += weights[k];
+            }
+            // unity gain at DC in every phase: no amplitude ripple between output samples
+            for (int k = 0; k < weights.length; k++) {
+                phases[p][k] = (float) (weights[k] / sum);
+            }
+        }
+    }
+
+    public int inRate() {
+        return inRate;
+    }
+
+    public int outRate() {
+        return outRate;
+    }
+
+    /** Number of output samples for {@code inSamples} input samples. */
+    public int outputLength(int inSamples) {
+        return (int) ((long) inSamples * up / down);
+    }
+
+    public short[] resample(short[] in) {
+        if (phases == null) {
+            return in.clone();
+        }
+        int outLength = outputLength(in.length);
+        short[] out = new short[outLength];
+        for (int n = 0; n < outLength; n++) {
+            long position = (long) n * down;
+            int base = (int) (position / up);
+            float[] weights = phases[(int) (position % up)];
+            int first = base - halfTaps + 1;
+            double acc = 0;
+            int kFrom = Math.max(0, -first);
+            int kTo = Math.min(weights.length, in.length - first);
+            for (int k = kFrom; k < kTo; k++) {
+                acc += weights[k] * in[first + k];
+            }
+            long rounded = Math.round(acc);
+            out[n] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, rounded));
+        }
+        return out;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /** Zeroth-order modified Bessel function of the first kind, by its power series. */
+    private static double bessel0(double x) {
+        double sum = 1;
+        double term = 1;
+        double quarterSquare = x * x / 4;
+        for (int k = 1; k < 50; k++) {
+            term *= quarterSquare / (k * k);
+            sum += term;
+            if (term < 1e-12 * sum) {
+                break;
+            }
+        }
+        return sum;
+    }
+}

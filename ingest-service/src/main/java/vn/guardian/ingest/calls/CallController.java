@@ -1,0 +1,42 @@
+package vn.guardian.ingest.calls;
+
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import vn.guardian.ingest.problem.ProblemException;
+import vn.guardian.ingest.tenant.ApiKeyFilter;
+
+/** {@code GET /v1/calls/{callId}}: the analyst's view of one call of the caller's tenant. */
+@RestController
+public class CallController {
+
+    private static final Pattern CALL_ID = Pattern.compile("^[A-Za-z0-9._-]{1,128}$");
+
+    private final CallVerdicts verdicts;
+
+    public CallController(CallVerdicts verdicts) {
+        this.verdicts = verdicts;
+    }
+
+    @GetMapping("/v1/calls/{callId}")
+    public Mono<CallView> call(@PathVariable String callId, ServerWebExchange exchange) {
+        String tenant = ApiKeyFilter.tenant(exchange);
+        if (!CALL_ID.matcher(callId).matches()) {
+            return Mono.error(new ProblemException(HttpStatus.BAD_REQUEST, "invalid-call-id", "Invalid call id",
+                    "The call id must be 1..128 characters of letters, digits, '.', '_' or '-'.")
+                    .field("callId").value(callId.length() > 200 ? callId.substring(0, 200) + "..." : callId)
+                    .fix("use the callId returned by POST /v1/recordings"));
+        }
+        // same answer for "no such call" and "another tenant's call": existence never leaks across tenants
+        return verdicts.find(tenant, callId)
+                .switchIfEmpty(Mono.error(() -> new ProblemException(HttpStatus.NOT_FOUND, "call-not-found",
+                        "Call not found", "No moderated segments for call " + callId
+                        + " yet, or no such call for this tenant.")
+                        .field("callId").value(callId)
+                        .fix("check the call id; a just-ingested call shows segments once they are moderated")));
+    }
+}

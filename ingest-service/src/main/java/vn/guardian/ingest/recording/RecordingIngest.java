@@ -1,0 +1,53 @@
+package vn.guardian.ingest.recording;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import vn.guardian.contracts.audio.AudioChunk;
+import vn.guardian.contracts.audio.AudioEvent;
+import vn.guardian.contracts.audio.CallEnded;
+import vn.guardian.contracts.audio.CallStarted;
+import vn.guardian.contracts.audio.SourceFormat;
+import vn.guardian.ingest.IngestProperties;
+import vn.guardian.ingest.audio.Chunker;
+import vn.guardian.ingest.audio.Resampler;
+import vn.guardian.ingest.audio.WavAudio;
+import vn.guardian.ingest.publish.AudioPublisher;
+
+/** Turns one validated WAV recording into a call on the audio topic: started, chunks, ended. */
+@Component
+public class RecordingIngest {
+
+    /** Small Vosk models expect 16 kHz. */
+    public static final int MODEL_SAMPLE_RATE = 16_000;
+
+    private final AudioPublisher publisher;
+    private final int chunkSamples;
+
+    public RecordingIngest(AudioPublisher publisher, IngestProperties properties) {
+        this.publisher = publisher;
+        this.chunkSamples = (int) (properties.chunkDuration().toMillis() * MODEL_SAMPLE_RATE / 1000);
+    }
+
+    /** Blocking: resamples and publishes; returns once Kafka acknowledged every record. */
+    public Recording ingest(String tenant, String language, List<String> roles, WavAudio wav, long acceptedAt) {
+        String callId = UUID.randomUUID().toString();
+        Resampler resampler = new Resampler(wav.sampleRate(), MODEL_SAMPLE_RATE);
+        List<short[]> channels = new ArrayList<>(wav.channels());
+        for (int channel = 0; channel < wav.channels(); channel++) {
+            channels.add(resampler.resample(wav.channel(channel)));
+        }
+        List<AudioChunk> chunks = Chunker.chunks(callId, channels, MODEL_SAMPLE_RATE, chunkSamples, acceptedAt);
+        List<AudioEvent> events = new ArrayList<>(chunks.size() + 2);
+        events.add(new CallStarted(callId, tenant, language,
+                new SourceFormat("pcm_s16le", wav.sampleRate(), wav.channels()), roles, MODEL_SAMPLE_RATE, Map.of(),
+                acceptedAt));
+        events.addAll(chunks);
+        events.add(new CallEnded(callId, tenant, "completed", System.currentTimeMillis()));
+        publisher.publish(callId, events);
+        return new Recording(callId, wav.channels(), wav.durationMs(), chunks.size(),
+                Map.of("call", "/v1/calls/" + callId));
+    }
+}
