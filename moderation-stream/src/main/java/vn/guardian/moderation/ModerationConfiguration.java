@@ -1,0 +1,57 @@
+package vn.guardian.moderation;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.ConnectionFactory;
+import java.time.Clock;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import vn.guardian.moderation.health.KafkaStreamsHealthIndicator;
+import vn.guardian.moderation.health.VerdictSinkHealthIndicator;
+import vn.guardian.moderation.lexicon.Lexicons;
+import vn.guardian.moderation.lexicon.SegmentClassifier;
+import vn.guardian.moderation.lexicon.Thresholds;
+import vn.guardian.moderation.sink.VerdictSink;
+import vn.guardian.moderation.sink.VerdictWriter;
+import vn.guardian.moderation.topology.ModerationMetrics;
+import vn.guardian.moderation.topology.ModerationStreams;
+import vn.guardian.moderation.topology.ModerationTopology;
+
+/** Wires the lexicons, the topology and the sink from {@link ModerationProperties}. */
+@Configuration(proxyBeanMethods = false)
+class ModerationConfiguration {
+
+    @Bean
+    SegmentClassifier segmentClassifier(ModerationProperties properties) {
+        return new SegmentClassifier(Lexicons.bundled(),
+                new Thresholds(properties.flagThreshold(), properties.escalateThreshold()));
+    }
+
+    @Bean
+    ModerationStreams moderationStreams(SegmentClassifier classifier, ModerationProperties properties,
+                                        MeterRegistry registry,
+                                        @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+        return new ModerationStreams(
+                ModerationTopology.buildTopology(classifier, Clock.systemUTC(), properties.dedupeWindow(),
+                        new ModerationMetrics(registry)),
+                ModerationTopology.streamsConfig(properties.applicationId(), bootstrapServers,
+                        properties.effectiveStateDir(), properties.replicationFactor()));
+    }
+
+    @Bean
+    VerdictSink verdictSink(ConnectionFactory connectionFactory, ModerationProperties properties,
+                            MeterRegistry registry, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+        return new VerdictSink(bootstrapServers, properties.sinkGroupId(), properties.sinkBatchSize(),
+                new VerdictWriter(connectionFactory, properties.sinkTimeout()), registry);
+    }
+
+    @Bean
+    KafkaStreamsHealthIndicator kafkaStreamsHealthIndicator(ModerationStreams streams) {
+        return new KafkaStreamsHealthIndicator(streams);
+    }
+
+    @Bean
+    VerdictSinkHealthIndicator verdictSinkHealthIndicator(VerdictSink sink) {
+        return new VerdictSinkHealthIndicator(sink);
+    }
+}

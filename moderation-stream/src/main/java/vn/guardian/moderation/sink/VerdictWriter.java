@@ -1,0 +1,69 @@
+package vn.guardian.moderation.sink;
+
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.ConnectionFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import vn.guardian.contracts.verdict.SegmentVerdict;
+
+/** Upserts verdicts into {@code segment_verdicts} by segment_id, one transaction per batch, through R2DBC. */
+public final class VerdictWriter {
+
+    static final String UPSERT = """
+            INSERT INTO segment_verdicts (segment_id, call_id, tenant, channel, channel_role, start_ms, end_ms, text,
+                language, categories, severity, action, lexicon_version, ingested_at, decided_at)
+            VALUES (:segmentId, :callId, :tenant, :channel, :channelRole, :startMs, :endMs, :text,
+                :language, :categories, :severity, :action, :lexiconVersion, :ingestedAt, :decidedAt)
+            ON CONFLICT (segment_id) DO UPDATE SET
+                call_id = EXCLUDED.call_id, tenant = EXCLUDED.tenant, channel = EXCLUDED.channel,
+                channel_role = EXCLUDED.channel_role, start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms,
+                text = EXCLUDED.text, language = EXCLUDED.language, categories = EXCLUDED.categories,
+                severity = EXCLUDED.severity, action = EXCLUDED.action, lexicon_version = EXCLUDED.lexicon_version,
+                ingested_at = EXCLUDED.ingested_at, decided_at = EXCLUDED.decided_at, stored_at = now()
+            """;
+
+    private final DatabaseClient client;
+    private final TransactionalOperator transaction;
+    private final Duration timeout;
+
+    public VerdictWriter(ConnectionFactory connectionFactory, Duration timeout) {
+        this.client = DatabaseClient.create(connectionFactory);
+        this.transaction = TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
+        this.timeout = timeout;
+    }
+
+    /** Writes all of {@code verdicts} or none; returns once the transaction committed, throws otherwise. */
+    public void upsert(List<SegmentVerdict> verdicts) {
+        Flux.fromIterable(verdicts)
+                .concatMap(v -> client.sql(UPSERT)
+                        .bind("segmentId", v.segmentId())
+                        .bind("callId", v.callId())
+                        .bind("tenant", nonNull(v.tenant()))
+                        .bind("channel", v.channel())
+                        .bind("channelRole", nonNull(v.channelRole()))
+                        .bind("startMs", v.startMs())
+                        .bind("endMs", v.endMs())
+                        .bind("text", nonNull(v.text()))
+                        .bind("language", nonNull(v.language()))
+                        .bind("categories", Json.of(vn.guardian.contracts.serde.Json.MAPPER
+                                .writeValueAsBytes(v.categories())))
+                        .bind("severity", v.severity().name())
+                        .bind("action", v.action().name())
+                        .bind("lexiconVersion", nonNull(v.lexiconVersion()))
+                        .bind("ingestedAt", Instant.ofEpochMilli(v.closingChunkIngestedAt()))
+                        .bind("decidedAt", Instant.ofEpochMilli(v.decidedAt()))
+                        .fetch().rowsUpdated())
+                .then()
+                .as(transaction::transactional)
+                .block(timeout);
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,130 @@
+package vn.guardian.moderation.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.guardian.contracts.Topics;
+import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.serde.JsonSerde;
+import vn.guardian.contracts.transcript.TranscriptSegment;
+import vn.guardian.contracts.verdict.SegmentVerdict;
+import vn.guardian.moderation.lexicon.SegmentClassifier;
+
+/**
+ * Reads transcript bytes, drops segmentIds already decided within the dedupe window, classifies the rest, and
+ * sends what it cannot read or decide to the dead-letter topic instead of failing the task.
+ */
+final class ModerationProcessor implements Processor<byte[], byte[], Object, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(ModerationProcessor.class);
+    private static final int MAX_REASON_LENGTH = 1000;
+
+    private final JsonSerde<TranscriptSegment> serde = EventSerdes.transcript();
+    private final SegmentClassifier classifier;
+    private final Clock clock;
+    private final long dedupeWindowMs;
+    private final ModerationMetrics metrics;
+    private ProcessorContext<Object, Object> context;
+    private WindowStore<String, Long> seen;
+
+    ModerationProcessor(SegmentClassifier classifier, Clock clock, Duration dedupeWindow, ModerationMetrics metrics) {
+        this.classifier = classifier;
+        this.clock = clock;
+        this.dedupeWindowMs = dedupeWindow.toMillis();
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.seen = context.getStateStore(ModerationTopology.SEEN_SEGMENTS);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        TranscriptSegment segment;
+        try {
+            segment = serde.deserialize(Topics.TRANSCRIPTS, record.value());
+        } catch (SerializationException e) {
+            deadLetter(record, e.getMessage());
+            return;
+        }
+        String invalid = invalid(segment);
+        if (invalid != null) {
+            deadLetter(record, invalid);
+            return;
+        }
+        if (alreadySeen(segment.segmentId(), record.timestamp())) {
+            metrics.duplicate();
+            return;
+        }
+        SegmentVerdict verdict;
+        try {
+            verdict = classifier.classify(segment, clock.millis());
+        } catch (RuntimeException e) {
+            log.error("Could not classify segment {} of call {}", segment.segmentId(), segment.callId(), e);
+            deadLetter(record, "classification failed: " + e);
+            return;
+        }
+        seen.put(segment.segmentId(), record.timestamp(), record.timestamp());
+        metrics.verdict(verdict.action());
+        context.forward(new Record<Object, Object>(verdict.callId(), verdict, record.timestamp(), record.headers()),
+                ModerationTopology.VERDICT_SINK);
+    }
+
+    private static String invalid(TranscriptSegment segment) {
+        if (segment == null) {
+            return "TranscriptSegment value is null (tombstone); transcripts are never deleted";
+        }
+        if (segment.segmentId() == null || segment.segmentId().isBlank()) {
+            return "TranscriptSegment has no segmentId; the transcriber must set SegmentIds.of(callId, channel, start)";
+        }
+        if (segment.callId() == null || segment.callId().isBlank()) {
+            return "TranscriptSegment " + segment.segmentId() + " has no callId";
+        }
+        if (segment.text() == null) {
+            return "TranscriptSegment " + segment.segmentId() + " has no text";
+        }
+        return null;
+    }
+
+    private boolean alreadySeen(String segmentId, long timestamp) {
+        try (WindowStoreIterator<Long> hits = seen.fetch(segmentId, timestamp - dedupeWindowMs,
+                timestamp + dedupeWindowMs)) {
+            return hits.hasNext();
+        }
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason) {
+        String why = reason == null ? "unknown" : reason.length() > MAX_REASON_LENGTH
+                ? reason.substring(0, MAX_REASON_LENGTH) : reason;
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.add(Topics.DLQ_REASON_HEADER, bytes(why));
+        headers.add(Topics.DLQ_SERVICE_HEADER, bytes("moderation-stream"));
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        if (source != null) {
+            headers.add(Topics.DLQ_SOURCE_TOPIC_HEADER, bytes(source.topic()));
+            headers.add(Topics.DLQ_SOURCE_PARTITION_HEADER, bytes(Integer.toString(source.partition())));
+            headers.add(Topics.DLQ_SOURCE_OFFSET_HEADER, bytes(Long.toString(source.offset())));
+        }
+        log.warn("Transcript record at {} sent to {}: {}", source, Topics.DLQ, why);
+        metrics.deadLetter();
+        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
+                ModerationTopology.DLQ_SINK);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

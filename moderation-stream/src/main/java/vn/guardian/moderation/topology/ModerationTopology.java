@@ -1,0 +1,67 @@
+package vn.guardian.moderation.topology;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import vn.guardian.contracts.Topics;
+import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.moderation.lexicon.SegmentClassifier;
+
+/**
+ * Transcripts in, one verdict per distinct segment out: {@code guardian.transcripts} → dedupe by segmentId →
+ * classify → {@code guardian.verdicts} keyed by callId; unreadable records → {@code guardian.dlq}.
+ */
+public final class ModerationTopology {
+
+    /** segmentIds already decided, kept for the dedupe window. */
+    public static final String SEEN_SEGMENTS = "seen-segments";
+    static final String SOURCE = "transcripts";
+    static final String PROCESSOR = "moderate";
+    static final String VERDICT_SINK = "verdicts";
+    static final String DLQ_SINK = "dead-letters";
+    /** Verdicts must become visible quickly: an exactly-once commit is what makes them readable downstream. */
+    static final long COMMIT_INTERVAL_MS = 100;
+
+    private ModerationTopology() {
+    }
+
+    /** The topology, pure: the same function runs in production and under {@code TopologyTestDriver}. */
+    public static Topology buildTopology(SegmentClassifier classifier, Clock clock, Duration dedupeWindow,
+                                         ModerationMetrics metrics) {
+        Topology topology = new Topology();
+        // bytes in, so an unreadable record becomes a dead letter instead of a stopped task
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TRANSCRIPTS);
+        topology.addProcessor(PROCESSOR, () -> new ModerationProcessor(classifier, clock, dedupeWindow, metrics),
+                SOURCE);
+        topology.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(SEEN_SEGMENTS, dedupeWindow, dedupeWindow, false),
+                Serdes.String(), Serdes.Long()), PROCESSOR);
+        topology.addSink(VERDICT_SINK, Topics.VERDICTS, EventSerdes.callId().serializer(),
+                EventSerdes.segmentVerdict().serializer(), PROCESSOR);
+        topology.addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        return topology;
+    }
+
+    /** Streams configuration; every setting that differs from Kafka's default says why. */
+    public static Properties streamsConfig(String applicationId, String bootstrapServers, String stateDir,
+                                           int replicationFactor) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // dedupe state and verdicts commit atomically: a replayed segment is never decided twice
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // internal topics as durable as the cluster allows; -1 takes the broker's default.replication.factor
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+        // under exactly-once, read_committed readers see a verdict only after the commit: keep it short
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+        // the dedupe store lives on local disk, per instance
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        return props;
+    }
+}
