@@ -1,0 +1,44 @@
+package vn.guardian.transcriber;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import vn.guardian.transcriber.calls.RecognizerBudget;
+import vn.guardian.transcriber.consumer.KafkaClients;
+import vn.guardian.transcriber.consumer.TranscriberMetrics;
+import vn.guardian.transcriber.consumer.TranscriberWorkers;
+import vn.guardian.transcriber.recognition.Models;
+
+/** Wires models, the recognizer budget and the worker threads. */
+@Configuration(proxyBeanMethods = false)
+class TranscriberConfiguration {
+
+    /** Loaded before anything consumes: the context (and so readiness) is up only once every model is. */
+    @Bean(destroyMethod = "close")
+    Models models(TranscriberProperties properties) {
+        return Models.load(properties);
+    }
+
+    @Bean
+    RecognizerBudget recognizerBudget(TranscriberProperties properties) {
+        return new RecognizerBudget(properties.maxRecognizers());
+    }
+
+    @Bean
+    TranscriberMetrics transcriberMetrics(MeterRegistry registry, RecognizerBudget budget) {
+        return new TranscriberMetrics(registry, budget);
+    }
+
+    @Bean
+    KafkaClients kafkaClients(KafkaProperties kafka, TranscriberProperties properties) {
+        return new KafkaClients(kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
+                properties.groupId(), properties.instanceId());
+    }
+
+    @Bean
+    TranscriberWorkers transcriberWorkers(TranscriberProperties properties, KafkaClients clients, Models models,
+                                          RecognizerBudget budget, TranscriberMetrics metrics) {
+        return new TranscriberWorkers(properties.workers(), clients, models, budget, metrics);
+    }
+}

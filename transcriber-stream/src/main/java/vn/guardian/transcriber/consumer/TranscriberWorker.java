@@ -1,0 +1,261 @@
+package vn.guardian.transcriber.consumer;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vn.guardian.contracts.Topics;
+import vn.guardian.contracts.audio.AudioChunk;
+import vn.guardian.contracts.audio.AudioEvent;
+import vn.guardian.contracts.audio.CallEnded;
+import vn.guardian.contracts.audio.CallStarted;
+import vn.guardian.contracts.serde.AudioEventSerde;
+import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.transcript.TranscriptSegment;
+import vn.guardian.transcriber.calls.Outcome;
+import vn.guardian.transcriber.calls.Outcome.Rejection;
+import vn.guardian.transcriber.calls.PartitionCalls;
+import vn.guardian.transcriber.calls.RecognizerBudget;
+import vn.guardian.transcriber.recognition.Models;
+
+/**
+ * One consumer-group member: polls the audio topic, feeds the recognizers of the calls in its partitions, and
+ * publishes segments, DLQ records and offsets in one Kafka transaction per poll. Runs on its own thread and owns
+ * its consumer, its transactional producer and every recognizer of its partitions.
+ */
+public final class TranscriberWorker implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(TranscriberWorker.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration RECOVERY_FETCH = Duration.ofSeconds(10);
+
+    private final String name;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaClients clients;
+    private final Models models;
+    private final RecognizerBudget budget;
+    private final TranscriberMetrics metrics;
+    private final AudioEventSerde audio = EventSerdes.audio();
+    private final Serializer<TranscriptSegment> transcripts = EventSerdes.transcript().serializer();
+    private final Map<TopicPartition, PartitionCalls> partitions = new HashMap<>();
+    private volatile boolean running = true;
+    private volatile boolean alive;
+
+    TranscriberWorker(String name, KafkaClients clients, Models models, RecognizerBudget budget,
+                      TranscriberMetrics metrics) {
+        this.name = name;
+        this.clients = clients;
+        this.consumer = clients.consumer(name);
+        this.producer = clients.transactionalProducer(name);
+        this.models = models;
+        this.budget = budget;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void run() {
+        alive = true;
+        try {
+            producer.initTransactions();
+            consumer.subscribe(List.of(Topics.AUDIO), new Rebalance());
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                if (!records.isEmpty()) {
+                    process(records);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                log.error("Worker {} woken up unexpectedly; stopping", name, e);
+            }
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
+                 | AuthorizationException e) {
+            log.error("Worker {} stops: its transactional producer cannot continue ({}). Another replica with "
+                    + "the same guardian.transcriber.instance-id may be running", name, e.toString(), e);
+        } catch (RuntimeException e) {
+            log.error("Worker {} stops after an unexpected error", name, e);
+        } finally {
+            alive = false;
+            closeAllPartitions();
+            closeQuietly(consumer);
+            closeQuietly(producer);
+        }
+    }
+
+    private void process(ConsumerRecords<String, byte[]> records) {
+        producer.beginTransaction();
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition partition : records.partitions()) {
+                PartitionCalls calls = partitions.computeIfAbsent(partition, p -> new PartitionCalls(models, budget));
+                long next = -1;
+                for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                    handle(record, calls);
+                    next = record.offset() + 1;
+                }
+                long commit = calls.commitOffset(next);
+                offsets.put(partition, new OffsetAndMetadata(commit, Optional.empty(), calls.commitMetadata(commit)));
+            }
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
+                 | AuthorizationException e) {
+            throw e; // fatal for this producer
+        } catch (KafkaException e) {
+            log.warn("Worker {} aborts a transaction and replays its partitions from the committed offsets", name, e);
+            producer.abortTransaction();
+            rewind();
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record, PartitionCalls calls) {
+        AudioEvent event;
+        try {
+            event = audio.deserialize(record.topic(), record.headers(), record.value());
+        } catch (SerializationException e) {
+            deadLetter(record, new Rejection(Rejection.UNDESERIALIZABLE, e.getMessage()));
+            return;
+        }
+        long start = System.nanoTime();
+        Outcome outcome;
+        if (event instanceof CallStarted started) {
+            outcome = calls.onCallStarted(started, record.offset());
+        } else if (event instanceof AudioChunk chunk) {
+            outcome = calls.onChunk(chunk, record.offset());
+            if (outcome.fedAudio()) {
+                metrics.chunkProcessed(System.nanoTime() - start, chunk.samples(), chunk.sampleRate());
+            }
+        } else {
+            outcome = calls.onCallEnded((CallEnded) event);
+        }
+        if (outcome.rejection() != null) {
+            deadLetter(record, outcome.rejection());
+        }
+        for (TranscriptSegment segment : outcome.segments()) {
+            producer.send(new ProducerRecord<>(Topics.TRANSCRIPTS, segment.callId(),
+                    transcripts.serialize(Topics.TRANSCRIPTS, segment)));
+        }
+        metrics.segmentsEmitted(outcome.segments().size());
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, Rejection rejection) {
+        log.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), rejection.header());
+        producer.send(DeadLetters.of(record, rejection));
+        metrics.deadLettered(rejection.reason());
+    }
+
+    /** After an aborted transaction: forget all call state and resume every partition from its committed offset. */
+    private void rewind() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        closeAllPartitions();
+        restore(assigned, true);
+    }
+
+    /** Rebuilds the calls a previous owner had open, from the commit metadata; optionally seeks to the commit. */
+    private void restore(Collection<TopicPartition> assigned, boolean seek) {
+        if (assigned.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(assigned));
+        for (TopicPartition partition : assigned) {
+            PartitionCalls calls = new PartitionCalls(models, budget);
+            partitions.put(partition, calls);
+            OffsetAndMetadata commit = committed.get(partition);
+            if (commit == null) {
+                if (seek) {
+                    consumer.seekToBeginning(List.of(partition));
+                }
+                continue;
+            }
+            if (seek) {
+                consumer.seek(partition, commit.offset());
+            }
+            List<PartitionCalls.RecoveryPoint> points = PartitionCalls.parseMetadata(commit.metadata());
+            Map<Long, CallStarted> started = clients.fetchCallStarted(partition,
+                    points.stream().map(PartitionCalls.RecoveryPoint::startedOffset).toList(), RECOVERY_FETCH);
+            for (PartitionCalls.RecoveryPoint point : points) {
+                CallStarted call = started.get(point.startedOffset());
+                if (call != null) {
+                    calls.recover(call, point);
+                } else {
+                    log.error("Worker {} cannot re-read the CallStarted at {}@{}; that call's chunks will go to the DLQ",
+                            name, partition, point.startedOffset());
+                }
+            }
+            if (!points.isEmpty()) {
+                log.info("Worker {} took over {} with {} open calls, resuming at offset {}", name, partition,
+                        calls.openCalls(), commit.offset());
+            }
+        }
+    }
+
+    private void closeAllPartitions() {
+        partitions.values().forEach(PartitionCalls::close);
+        partitions.clear();
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            // everything handled so far is committed; the new owner replays the open utterances
+            for (TopicPartition partition : revoked) {
+                PartitionCalls calls = partitions.remove(partition);
+                if (calls != null) {
+                    calls.close();
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            restore(assigned, false);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            onPartitionsRevoked(lost);
+        }
+    }
+
+    /** Asks the worker to stop; it closes its recognizers and clients on its own thread. */
+    void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    /** Whether the poll loop is running. */
+    boolean alive() {
+        return alive;
+    }
+
+    private void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("Worker {} could not close {}", name, closeable.getClass().getSimpleName(), e);
+        }
+    }
+}
