@@ -1,0 +1,128 @@
+package vn.guardian.moderation.lexicon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import vn.guardian.contracts.verdict.Action;
+import vn.guardian.contracts.verdict.Category;
+import vn.guardian.contracts.verdict.CategoryScore;
+import vn.guardian.contracts.verdict.SegmentVerdict;
+import vn.guardian.contracts.verdict.Severity;
+import vn.guardian.contracts.verdict.Span;
+import vn.guardian.moderation.Segments;
+
+class SegmentClassifierTest {
+
+    private static final Lexicons LEXICONS = Lexicons.bundled();
+    private static final SegmentClassifier CLASSIFIER = new SegmentClassifier(LEXICONS, new Thresholds(0.5, 0.9));
+
+    private static SegmentVerdict decide(String language, String text) {
+        return CLASSIFIER.classify(Segments.segment("call-1", 0, language, text), 1_000L);
+    }
+
+    private static Map<Category, CategoryScore> byCategory(SegmentVerdict verdict) {
+        return verdict.categories().stream().collect(Collectors.toMap(CategoryScore::category, c -> c));
+    }
+
+    @Test
+    void bundledLexiconsHaveAVersionAndDecentCoverage() {
+        assertThat(LEXICONS.get("en").entries()).hasSizeGreaterThanOrEqualTo(100);
+        assertThat(LEXICONS.get("vi").entries()).hasSizeGreaterThanOrEqualTo(100);
+        assertThat(LEXICONS.get("vi").version()).isNotBlank();
+    }
+
+    @Test
+    void voskStyleEnglishInsultAndThreatEscalateWithSpansOnTheWords() {
+        String text = "you are an idiot i will kill you";
+        SegmentVerdict verdict = decide("en", text);
+
+        Map<Category, CategoryScore> categories = byCategory(verdict);
+        assertThat(categories).containsOnlyKeys(Category.INSULT, Category.VIOLENCE_OR_THREAT);
+        assertThat(verdict.action()).isEqualTo(Action.ESCALATE);
+        assertThat(verdict.severity()).isEqualTo(Severity.CRITICAL);
+        Span insult = categories.get(Category.INSULT).spans().get(0);
+        assertThat(text.substring(insult.start(), insult.end())).isEqualTo("idiot");
+        Span threat = categories.get(Category.VIOLENCE_OR_THREAT).spans().get(0);
+        assertThat(text.substring(threat.start(), threat.end())).isEqualTo("kill");
+        assertThat(verdict.lexiconVersion()).startsWith("en@");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kill the process", "shoot me an email", "this deal is killer",
+            "i could kill for a coffee", "this printer is stupid slow as usual",
+            "please take out the trash", "thank you so much for calling"})
+    void hardCleanEnglishStaysClean(String text) {
+        SegmentVerdict verdict = decide("en", text);
+        assertThat(verdict.categories()).as(text).isEmpty();
+        assertThat(verdict.action()).isEqualTo(Action.ALLOW);
+    }
+
+    @Test
+    void elongatedAndPunctuatedEnglishStillMatches() {
+        String text = "You're sooo STUUUPID!!!";
+        SegmentVerdict verdict = decide("en-US", text);
+        Span span = byCategory(verdict).get(Category.INSULT).spans().get(0);
+        assertThat(text.substring(span.start(), span.end())).isEqualTo("STUUUPID");
+        assertThat(verdict.action()).isEqualTo(Action.FLAG);
+    }
+
+    @Test
+    void moreMatchesScoreHigherButNeverAboveOne() {
+        double one = byCategory(decide("en", "damn")).get(Category.PROFANITY).score();
+        double three = byCategory(decide("en", "damn crap damn")).get(Category.PROFANITY).score();
+        assertThat(one).isLessThan(three);
+        assertThat(three).isLessThanOrEqualTo(1.0);
+        assertThat(decide("en", "damn").action()).isEqualTo(Action.ALLOW);
+        assertThat(decide("en", "fuck this fucking shit").action()).isEqualTo(Action.ESCALATE);
+    }
+
+    @Test
+    void vietnameseThreatAndTargetedInsult() {
+        String text = "Mày ngu vãi, tao giết mày";
+        SegmentVerdict verdict = decide("vi", text);
+        Map<Category, CategoryScore> categories = byCategory(verdict);
+        assertThat(categories).containsKeys(Category.INSULT, Category.VIOLENCE_OR_THREAT, Category.PROFANITY);
+        assertThat(verdict.action()).isEqualTo(Action.ESCALATE);
+        Span threat = categories.get(Category.VIOLENCE_OR_THREAT).spans().get(0);
+        assertThat(text.substring(threat.start(), threat.end())).isEqualTo("giết mày");
+        Span insult = categories.get(Category.INSULT).spans().get(0);
+        assertThat(text.substring(insult.start(), insult.end())).isEqualTo("ngu");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vcl", "vl", "dm", "đm", "dcm", "clm", "đéo", "deo", "địt", "dit", "đjt", "djt",
+            "óc chó", "oc cho", "dit me may", "DMMMM", "đụ má", "du ma"})
+    void vietnameseTeencodeAndUnaccentedProfanityIsFound(String text) {
+        assertThat(decide("vi", "thôi " + text + " rồi").categories()).as(text).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tôi muốn đi du lịch Đà Lạt", "giáo dục con cái rất quan trọng", "em đi ngủ đây",
+            "anh đeo kính vào nhé", "mua một lon bia", "giết thời gian chờ tổng đài", "giết con gà làm cỗ",
+            "hôm nay trời đẹp quá", "giá vé cắt cổ quá", "con chó nhà tôi rất ngoan", "chém gió cả ngày"})
+    void everydayVietnameseStaysClean(String text) {
+        SegmentVerdict verdict = decide("vi", text);
+        assertThat(verdict.categories()).as(text).isEmpty();
+        assertThat(verdict.action()).isEqualTo(Action.ALLOW);
+    }
+
+    @Test
+    void unknownLanguageAppliesEveryLexicon() {
+        SegmentVerdict verdict = decide(null, "đồ ngu, you idiot");
+        assertThat(verdict.categories()).extracting(CategoryScore::category).containsExactly(Category.INSULT);
+        assertThat(verdict.categories().get(0).spans()).hasSize(2);
+        assertThat(verdict.lexiconVersion()).contains("vi@").contains("en@");
+    }
+
+    @Test
+    void rejectsABrokenLexiconLineNamingTheLineAndTheFix() {
+        String file = "#! language xx\n#! version 1\nidiot\tINSULTS\tHIGH\t-\n";
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> Lexicon.parse("xx.tsv", new java.io.StringReader(file)))
+                .hasMessageContaining("xx.tsv:3").hasMessageContaining("INSULTS").hasMessageContaining("HATE_SPEECH");
+    }
+}
