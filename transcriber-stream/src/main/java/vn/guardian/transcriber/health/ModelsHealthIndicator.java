@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 import vn.guardian.transcriber.recognition.Models;
 
 /** Health {@code models}: part of readiness, UP once every configured model is loaded (the bean exists only then). */
-@Component("models")
+@Component
 public class ModelsHealthIndicator extends AbstractHealthIndicator {
 
     private final Models models;

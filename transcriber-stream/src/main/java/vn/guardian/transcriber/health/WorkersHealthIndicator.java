@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 import vn.guardian.transcriber.consumer.TranscriberWorkers;
 
 /** Health {@code workers}: DOWN when a worker's poll loop has died, so the replica gets restarted. */
-@Component("workers")
+@Component
 public class WorkersHealthIndicator extends AbstractHealthIndicator {
 
     private final TranscriberWorkers workers;

@@ -1,0 +1,183 @@
+package vn.guardian.transcriber.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import vn.guardian.contracts.Topics;
+import vn.guardian.contracts.audio.AudioChunk;
+import vn.guardian.contracts.audio.AudioEvent;
+import vn.guardian.contracts.audio.CallEnded;
+import vn.guardian.contracts.serde.AudioEventSerde;
+import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.transcript.SegmentIds;
+import vn.guardian.contracts.transcript.TranscriptSegment;
+import vn.guardian.testsupport.TestKafka;
+import vn.guardian.transcriber.Speech;
+import vn.guardian.transcriber.TestCalls;
+import vn.guardian.transcriber.TestModels;
+import vn.guardian.transcriber.TranscriberApplication;
+
+/** The service as deployed: real broker with the product's topics, the real bundled model, audio in, segments out. */
+class TranscriberIntegrationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static TestKafka kafka;
+    private static ConfigurableApplicationContext app;
+    private static KafkaProducer<String, AudioEvent> producer;
+
+    @BeforeAll
+    static void start() {
+        kafka = TestKafka.start();
+        app = startApp("it-a");
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new AudioEventSerde());
+    }
+
+    static ConfigurableApplicationContext startApp(String instanceId) {
+        return TranscriberApplication.application().properties(Map.of(
+                "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "server.port", "0",
+                "guardian.transcriber.workers", "2",
+                "guardian.transcriber.instance-id", instanceId,
+                "guardian.transcriber.model-cache-dir", TestModels.CACHE_DIR)).run();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (producer != null) {
+            producer.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void transcribesBothChannelsAndDeadLettersAChunkOfAnUnknownCallWithoutBlockingThePartition() throws Exception {
+        // all on partition 0, so the poison chunk sits right before the good call in the same partition
+        AudioChunk ghost = Speech.chunks(Speech.NEED_HELP, "ghost-call", 0, 0).get(0);
+        send(0, ghost);
+        List<AudioEvent> call = TestCalls.call("call-it-1", Speech.TWO_UTTERANCES, Speech.NEED_HELP);
+        for (AudioEvent event : call) {
+            send(0, event);
+        }
+        producer.flush();
+
+        List<ConsumerRecord<String, byte[]>> dead = read(Topics.DLQ,
+                records -> records.stream().anyMatch(r -> "ghost-call".equals(r.key())));
+        ConsumerRecord<String, byte[]> ghostRecord = dead.stream().filter(r -> "ghost-call".equals(r.key()))
+                .findFirst().orElseThrow();
+        assertThat(header(ghostRecord, Topics.DLQ_REASON_HEADER)).startsWith("unknown-call: ");
+        assertThat(header(ghostRecord, Topics.DLQ_SOURCE_TOPIC_HEADER)).isEqualTo(Topics.AUDIO);
+        assertThat(header(ghostRecord, Topics.DLQ_SOURCE_PARTITION_HEADER)).isEqualTo("0");
+        assertThat(header(ghostRecord, Topics.DLQ_SOURCE_OFFSET_HEADER)).isNotBlank();
+        assertThat(ghostRecord.value()).isEqualTo(ghost.pcm());
+
+        List<TranscriptSegment> segments = segments("call-it-1", 3);
+        assertThat(segments).allSatisfy(segment -> {
+            assertThat(segment.closingChunkIngestedAt()).isPositive();
+            assertThat(segment.tenant()).isEqualTo("acme");
+            assertThat(segment.language()).isEqualTo("en");
+            assertThat(segment.startMs()).isGreaterThanOrEqualTo(0).isLessThan(segment.endMs());
+        });
+        List<TranscriptSegment> agent = segments.stream().filter(s -> s.channel() == 0).toList();
+        List<TranscriptSegment> customer = segments.stream().filter(s -> s.channel() == 1).toList();
+        assertThat(agent).extracting(TranscriptSegment::text)
+                .containsExactly("good morning how are you today", "please tell me your account number");
+        assertThat(agent).extracting(TranscriptSegment::channelRole).containsOnly("agent");
+        assertThat(agent.get(0).segmentId()).isEqualTo(SegmentIds.of("call-it-1", 0, 0));
+        assertThat(agent.get(1).endMs()).isLessThanOrEqualTo(Speech.durationMs(Speech.TWO_UTTERANCES));
+        assertThat(customer).hasSize(1);
+        assertThat(customer.get(0).channelRole()).isEqualTo("customer");
+        assertThat(customer.get(0).segmentId()).isEqualTo(SegmentIds.of("call-it-1", 1, 0));
+        assertThat(customer.get(0).text()).contains("need help with my bill");
+        assertThat(customer.get(0).endMs()).isLessThanOrEqualTo(Speech.durationMs(Speech.NEED_HELP));
+
+        int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+        assertThat(get(port, "/actuator/health/readiness")).contains("\"UP\"");
+        assertThat(get(port, "/actuator/prometheus"))
+                .contains("guardian_transcriber_chunks_total", "guardian_transcriber_segments_total",
+                        "guardian_transcriber_dlq_total{reason=\"unknown-call\"}",
+                        "guardian_transcriber_recognizers_active", "guardian_transcriber_realtime_factor");
+    }
+
+    private static void send(int partition, AudioEvent event) {
+        producer.send(new ProducerRecord<>(Topics.AUDIO, partition, event.callId(), event));
+    }
+
+    private static List<TranscriptSegment> segments(String callId, int expected) {
+        var serde = EventSerdes.transcript();
+        List<ConsumerRecord<String, byte[]>> records = read(Topics.TRANSCRIPTS,
+                all -> all.stream().filter(r -> callId.equals(r.key())).count() >= expected);
+        List<TranscriptSegment> segments = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (callId.equals(record.key())) {
+                segments.add(serde.deserializer().deserialize(record.topic(), record.value()));
+            }
+        }
+        return segments;
+    }
+
+    /** Reads a topic from the start, read_committed, until {@code done} holds for what was read. */
+    static List<ConsumerRecord<String, byte[]>> read(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!done.test(records)) {
+                assertThat(System.nanoTime()).as("waiting for records on " + topic + ", got " + records.size())
+                        .isLessThan(deadline);
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String get(int port, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+}
