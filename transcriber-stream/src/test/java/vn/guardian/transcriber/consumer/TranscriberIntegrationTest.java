@@ -25,7 +25,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.audio.AudioChunk;
@@ -42,6 +45,7 @@ import vn.guardian.transcriber.TestModels;
 import vn.guardian.transcriber.TranscriberApplication;
 
 /** The service as deployed: real broker with the product's topics, the real bundled model, audio in, segments out. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TranscriberIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -81,6 +85,7 @@ class TranscriberIntegrationTest {
     }
 
     @Test
+    @Order(1)
     void transcribesBothChannelsAndDeadLettersAChunkOfAnUnknownCallWithoutBlockingThePartition() throws Exception {
         // all on partition 0, so the poison chunk sits right before the good call in the same partition
         AudioChunk ghost = Speech.chunks(Speech.NEED_HELP, "ghost-call", 0, 0).get(0);
@@ -127,6 +132,36 @@ class TranscriberIntegrationTest {
                 .contains("guardian_transcriber_chunks_total", "guardian_transcriber_segments_total",
                         "guardian_transcriber_dlq_total{reason=\"unknown-call\"}",
                         "guardian_transcriber_recognizers_active", "guardian_transcriber_realtime_factor");
+    }
+
+    @Test
+    @Order(2)
+    void aReplicaTakingOverMidCallReplaysTheOpenUtterancesAndEmitsEachSegmentOnce() throws Exception {
+        List<AudioEvent> call = TestCalls.call("call-it-2", Speech.TWO_UTTERANCES, Speech.NEED_HELP);
+        int firstHalf = 1 + 2 * 14; // CallStarted and 3.5 s of both channels: the agent's first utterance is done
+        for (AudioEvent event : call.subList(0, firstHalf)) {
+            send(1, event);
+        }
+        producer.flush();
+        assertThat(segments("call-it-2", 1)).extracting(TranscriptSegment::text)
+                .containsExactly("good morning how are you today");
+
+        app.close(); // the replica goes away mid-call; the customer's utterance is still open
+        app = startApp("it-b");
+        for (AudioEvent event : call.subList(firstHalf, call.size())) {
+            send(1, event);
+        }
+        producer.flush();
+
+        List<TranscriptSegment> segments = segments("call-it-2", 3);
+        assertThat(segments).extracting(TranscriptSegment::segmentId).doesNotHaveDuplicates();
+        assertThat(segments).extracting(TranscriptSegment::text).containsExactlyInAnyOrder(
+                "good morning how are you today", "please tell me your account number",
+                segments.stream().filter(s -> s.channel() == 1).findFirst().orElseThrow().text());
+        TranscriptSegment customer = segments.stream().filter(s -> s.channel() == 1).findFirst().orElseThrow();
+        assertThat(customer.segmentId()).isEqualTo(SegmentIds.of("call-it-2", 1, 0));
+        assertThat(customer.text()).contains("need help with my bill");
+        assertThat(read(Topics.DLQ, records -> true)).noneMatch(r -> "call-it-2".equals(r.key()));
     }
 
     private static void send(int partition, AudioEvent event) {
