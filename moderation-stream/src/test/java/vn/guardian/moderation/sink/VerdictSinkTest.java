@@ -1,0 +1,167 @@
+package vn.guardian.moderation.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import vn.guardian.contracts.Topics;
+import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.verdict.Action;
+import vn.guardian.contracts.verdict.Category;
+import vn.guardian.contracts.verdict.CategoryScore;
+import vn.guardian.contracts.verdict.SegmentVerdict;
+import vn.guardian.contracts.verdict.Severity;
+import vn.guardian.contracts.verdict.Span;
+import vn.guardian.testsupport.TestKafka;
+import vn.guardian.testsupport.TestPostgres;
+
+/** The sink against a real broker and a real PostgreSQL. */
+class VerdictSinkTest {
+
+    private static TestKafka kafka;
+    private static TestPostgres postgres;
+    private static KafkaProducer<String, SegmentVerdict> producer;
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+    @BeforeAll
+    static void startInfrastructure() {
+        kafka = TestKafka.start();
+        postgres = TestPostgres.start();
+        migrate(postgres);
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "verdict-sink-test"),
+                new StringSerializer(), EventSerdes.segmentVerdict().serializer());
+        producer.initTransactions();
+    }
+
+    @AfterAll
+    static void stopInfrastructure() throws Exception {
+        producer.close();
+        postgres.close();
+        kafka.close();
+    }
+
+    @AfterEach
+    void stopSinks() throws Exception {
+        for (AutoCloseable c : closeAfter) {
+            c.close();
+        }
+    }
+
+    @Test
+    void storesCommittedVerdictsOnceAndUpsertsARepeatedSegment() throws Exception {
+        String callId = "call-" + UUID.randomUUID();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        startSink(postgres.r2dbcUrl(), "sink-test-a", registry);
+
+        send(verdict(callId, "seg-1", Action.FLAG), verdict(callId, "seg-2", Action.ALLOW));
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(Topics.VERDICTS, callId, verdict(callId, "seg-aborted", Action.FLAG)));
+        producer.abortTransaction();
+        send(verdict(callId, "seg-1", Action.ESCALATE));
+
+        await(() -> "ESCALATE".equals(query(postgres, "SELECT action FROM segment_verdicts WHERE segment_id = '"
+                + callId + "/seg-1'")));
+        assertThat(query(postgres, "SELECT count(*) FROM segment_verdicts WHERE call_id = '" + callId + "'"))
+                .isEqualTo("2");
+        assertThat(query(postgres, "SELECT categories->0->>'category' FROM segment_verdicts WHERE segment_id = '"
+                + callId + "/seg-1'")).isEqualTo("INSULT");
+        assertThat(query(postgres, "SELECT count(*) FROM segment_verdicts WHERE ingested_at < decided_at "
+                + "AND decided_at <= stored_at AND call_id = '" + callId + "'")).isEqualTo("2");
+        assertThat(registry.timer("guardian.utterance.end.latency").count()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void databaseOutageDelaysVerdictsAndLosesNone() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String callId = "call-" + UUID.randomUUID();
+        VerdictSink sink = startSink("r2dbc:postgresql://localhost:" + port + "/" + TestPostgres.DATABASE,
+                "sink-test-b", new SimpleMeterRegistry());
+
+        send(verdict(callId, "seg-1", Action.FLAG), verdict(callId, "seg-2", Action.ESCALATE));
+        await(() -> sink.lastError() != null);
+
+        try (TestPostgres late = TestPostgres.start(port)) {
+            migrate(late);
+            await(() -> "2".equals(query(late, "SELECT count(*) FROM segment_verdicts WHERE call_id = '"
+                    + callId + "'")));
+            await(() -> sink.lastError() == null);
+        }
+    }
+
+    private VerdictSink startSink(String r2dbcUrl, String groupId, SimpleMeterRegistry registry) {
+        ConnectionFactory connections = ConnectionFactories.get(ConnectionFactoryOptions.parse(r2dbcUrl).mutate()
+                .option(ConnectionFactoryOptions.USER, TestPostgres.USER)
+                .option(ConnectionFactoryOptions.PASSWORD, TestPostgres.PASSWORD).build());
+        VerdictSink sink = new VerdictSink(kafka.bootstrapServers(), groupId, 100,
+                new VerdictWriter(connections, Duration.ofSeconds(5)), registry);
+        sink.start();
+        closeAfter.add(sink::stop);
+        return sink;
+    }
+
+    private static void send(SegmentVerdict... verdicts) {
+        producer.beginTransaction();
+        for (SegmentVerdict verdict : verdicts) {
+            producer.send(new ProducerRecord<>(Topics.VERDICTS, verdict.callId(), verdict));
+        }
+        producer.commitTransaction();
+    }
+
+    static SegmentVerdict verdict(String callId, String segment, Action action) {
+        long now = System.currentTimeMillis();
+        return new SegmentVerdict(callId + "/" + segment, callId, "tenant-a", 1, "customer", 100, 900,
+                "you idiot", "en", List.of(new CategoryScore(Category.INSULT, 0.55, List.of(new Span(4, 9, "idiot")))),
+                Severity.MEDIUM, action, "en@test", now - 300, now - 100);
+    }
+
+    static void migrate(TestPostgres db) {
+        Flyway.configure().dataSource(db.jdbcUrl(), TestPostgres.USER, TestPostgres.PASSWORD).load().migrate();
+    }
+
+    static String query(TestPostgres db, String sql) {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), TestPostgres.USER, TestPostgres.PASSWORD);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
+    }
+
+    static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 60 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+}
