@@ -98,7 +98,7 @@ start_kafka() {
         >"$WORK/kafka-$id/format.log" 2>&1 || die "format of broker $id failed: $WORK/kafka-$id/format.log"
     fi
     port_open $((KAFKA_PORT_BASE + id - 1)) && die "port $((KAFKA_PORT_BASE + id - 1)) is already taken"
-    setsid java -Xms256m -Xmx512m -Dguardian.local=kafka-$id \
+    setsid java -Xms256m -Xmx512m -Dguardian.local="kafka-$id" \
       -Dlog4j2.configurationFile="$INFRA/local-cluster/log4j2.properties" -cp "$LIB/*" \
       kafka.Kafka "$WORK/kafka-$id/server.properties" >"$WORK/kafka-$id/broker.log" 2>&1 </dev/null &
     record_pid "kafka-$id" $!
@@ -116,7 +116,7 @@ create_topics() {
 }
 
 # ---------------------------------------------------------------- PostgreSQL
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+pg_bin() { find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -1; }
 
 as_pg() { # postgres refuses to run as root: drop to the postgres user when we are root
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -272,7 +272,7 @@ cmd_status() {
 
 # produce one record to guardian.dlq through broker 1 and read it back through broker 3
 cmd_smoke() {
-  local msg="smoke-$(date +%s)"
+  local msg; msg="smoke-$(date +%s)"
   echo "$msg" | kafka_java org.apache.kafka.tools.ConsoleProducer --bootstrap-server "127.0.0.1:$KAFKA_PORT_BASE" \
     --topic guardian.dlq --producer-property acks=all >/dev/null
   local got

@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1.7
+# ingest-service image. Build context = repository root:
+#   docker build -f infra/docker/ingest-service.Dockerfile -t guardian/ingest-service:0.1.0 .
+# (BuildKit reads infra/docker/ingest-service.Dockerfile.dockerignore next to this file.)
+
+# ---- build: the same ./mvnw the README uses; ~/.m2 is a BuildKit cache, so rebuilds skip downloads
+FROM eclipse-temurin:17-jdk-noble AS build
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -q -DskipTests -pl ingest-service -am package \
+ && cp ingest-service/target/ingest-service-*-exec.jar /tmp/app.jar
+
+# ---- extract: Spring Boot layers, so a code change only replaces the small "application" layer
+FROM eclipse-temurin:17-jre-noble AS extract
+WORKDIR /extract
+COPY --from=build /tmp/app.jar app.jar
+RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination layers
+
+# ---- runtime: slim JRE 17, curl for the health check, non-root user 1001
+FROM eclipse-temurin:17-jre-noble
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 1001 guardian \
+ && useradd --system --uid 1001 --gid 1001 --home-dir /app --shell /usr/sbin/nologin guardian
+WORKDIR /app
+# least-changing layer first; code stays root-owned and read-only for the service user
+COPY --from=extract /extract/layers/dependencies/ ./
+COPY --from=extract /extract/layers/spring-boot-loader/ ./
+COPY --from=extract /extract/layers/snapshot-dependencies/ ./
+COPY --from=extract /extract/layers/application/ ./
+# heap follows the container memory limit; die on OOM so the orchestrator restarts a clean JVM
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+USER 1001:1001
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=90s --retries=6 \
+  CMD curl -fsS http://127.0.0.1:8080/actuator/health/readiness || exit 1
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

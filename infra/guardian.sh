@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Manage the Docker Compose deployment (needs a Docker engine; without one use infra/local-cluster.sh).
+#
+#   infra/guardian.sh build              build the three service images (multi-stage, Maven inside)
+#   infra/guardian.sh up [dev|prod]      start everything (dev: default; prod: nginx + replicas)
+#   infra/guardian.sh health             readiness of every container (actuator via docker exec)
+#   infra/guardian.sh logs [service]     follow logs
+#   infra/guardian.sh down               stop and remove containers, keep volumes
+#   infra/guardian.sh clean              down + delete volumes (Kafka, PostgreSQL, models, state) and built images
+set -euo pipefail
+
+INFRA="$(cd "$(dirname "$0")" && pwd)"
+ENV_DIR="${GUARDIAN_ENV_DIR:-$INFRA/env}"
+MODE_FILE="$INFRA/.last-mode"
+export GUARDIAN_ENV_DIR="$ENV_DIR"
+
+die() { echo "guardian: $*" >&2; exit 1; }
+
+mode() { # the mode given, else the one of the last `up`, else dev
+  local m="${1:-}"
+  [ -n "$m" ] || m="$(cat "$MODE_FILE" 2>/dev/null || echo dev)"
+  case "$m" in dev|prod) echo "$m" ;; *) die "mode must be dev or prod, not '$m'" ;; esac
+}
+
+compose() { # mode args...
+  local m=$1; shift
+  local files=(-f "$INFRA/docker-compose.yml")
+  if [ "$m" = prod ]; then files+=(-f "$INFRA/docker-compose.prod.yml"); else files+=(-f "$INFRA/docker-compose.override.yml"); fi
+  if docker compose version >/dev/null 2>&1; then
+    docker compose -p guardian "${files[@]}" "$@"
+  elif command -v docker-compose >/dev/null; then
+    # v1 applies deploy.replicas/limits only in compatibility mode
+    docker-compose --compatibility -p guardian "${files[@]}" "$@"
+  else
+    die "neither 'docker compose' nor 'docker-compose' is installed"
+  fi
+}
+
+require_engine() {
+  docker info >/dev/null 2>&1 || die "no Docker engine reachable; run the same topology as processes: infra/local-cluster.sh start"
+}
+
+random_secret() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
+
+# dev: create missing env files with random secrets; prod: insist the operator wrote them
+ensure_env() {
+  local m=$1 name
+  mkdir -p "$ENV_DIR"
+  for name in db ingest; do
+    local file="$ENV_DIR/$name.env"
+    if [ ! -f "$file" ]; then
+      [ "$m" = dev ] || die "$file missing: copy $INFRA/env/$name.env.example there and fill in real secrets"
+      local secret; secret="$(random_secret)"
+      sed "s/CHANGE_ME/$secret/" "$INFRA/env/$name.env.example" >"$file"
+      chmod 600 "$file"
+      echo "guardian: wrote $file with a random secret (dev only)"
+    fi
+    grep -q CHANGE_ME "$file" && die "$file still contains CHANGE_ME"
+  done
+  if [ "$m" = prod ]; then
+    local tls="${GUARDIAN_TLS_DIR:-$INFRA/nginx/tls}"
+    if [ ! -f "$tls/tls.crt" ] || [ ! -f "$tls/tls.key" ]; then die "TLS certificate missing: $tls/tls.crt and $tls/tls.key (see infra/README.md)"; fi
+  fi
+  return 0
+}
+
+port_of() {
+  case "$1" in
+    ingest-service) echo 8080 ;;
+    transcriber-stream) echo 8081 ;;
+    moderation-stream) echo 8082 ;;
+  esac
+}
+
+cmd_health() {
+  local m; m="$(mode "${1:-}")"
+  local failed=0 svc id name status
+  for svc in kafka-1 kafka-2 kafka-3 postgres nginx; do
+    for id in $(compose "$m" ps -q "$svc" 2>/dev/null); do
+      status="$(docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id")"
+      printf '%-32s %s\n' "$(docker inspect --format '{{.Name}}' "$id" | tr -d /)" "$status"
+      [ "$status" = healthy ] || failed=1
+    done
+  done
+  for svc in ingest-service transcriber-stream moderation-stream; do
+    for id in $(compose "$m" ps -q "$svc"); do
+      name="$(docker inspect --format '{{.Name}}' "$id" | tr -d /)"
+      # actuator from inside the container: works for every replica, published port or not
+      if status="$(docker exec "$id" curl -fsS "http://127.0.0.1:$(port_of "$svc")/actuator/health/readiness" 2>&1)"; then
+        printf '%-32s ready   %s\n' "$name" "$status"
+      else
+        printf '%-32s NOT READY %s\n' "$name" "$status"
+        failed=1
+      fi
+    done
+  done
+  return $failed
+}
+
+verb="${1:-}"; shift || true
+case "$verb" in
+  build)
+    require_engine
+    compose dev build "$@"
+    ;;
+  up)
+    require_engine
+    m="$(mode "${1:-dev}")"
+    ensure_env "$m"
+    echo "$m" >"$MODE_FILE"
+    compose "$m" up -d --build
+    echo "guardian: waiting for readiness (Ctrl-C is safe; check again with: infra/guardian.sh health)"
+    for _ in $(seq 1 60); do cmd_health "$m" >/dev/null 2>&1 && break; sleep 5; done
+    cmd_health "$m"
+    ;;
+  down)
+    require_engine
+    compose "$(mode "${1:-}")" down --remove-orphans
+    ;;
+  health)
+    require_engine
+    cmd_health "${1:-}"
+    ;;
+  logs)
+    require_engine
+    compose "$(mode "")" logs -f --tail=200 "$@"
+    ;;
+  clean)
+    require_engine
+    compose "$(mode "${1:-}")" down --volumes --remove-orphans --rmi local
+    rm -f "$MODE_FILE"
+    ;;
+  *)
+    sed -n '2,10p' "$0" >&2
+    exit 2
+    ;;
+esac
