@@ -58,6 +58,10 @@ public class ProblemHandler implements WebExceptionHandler {
         }
         response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (problem.getStatus() == 413) {
+            // the refused body may still be arriving: do not leave the connection for reuse mid-upload
+            response.getHeaders().set("Connection", "close");
+        }
         if (error instanceof ErrorResponse framework) {
             response.getHeaders().addAll(framework.getHeaders());
         }

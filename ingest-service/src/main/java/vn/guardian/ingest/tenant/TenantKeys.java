@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import vn.guardian.ingest.IngestProperties;
@@ -23,12 +22,8 @@ public class TenantKeys {
     private final List<HashedKey> keys;
 
     public TenantKeys(IngestProperties properties) {
-        this(properties.tenants());
-    }
-
-    TenantKeys(Map<String, IngestProperties.Tenant> tenants) {
         List<HashedKey> hashed = new ArrayList<>();
-        tenants.forEach((tenant, settings) -> settings.apiKeys().forEach(key -> {
+        properties.tenants().forEach((tenant, settings) -> settings.apiKeys().forEach(key -> {
             if (key == null || key.isBlank()) {
                 throw new IllegalArgumentException("guardian.ingest.tenants." + tenant
                         + ".api-keys contains a blank key; remove it or set a secret of at least 8 characters");
