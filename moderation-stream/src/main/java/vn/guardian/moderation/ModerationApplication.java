@@ -10,7 +10,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
 /** moderation-stream: the Kafka Streams topology that decides transcripts and the sink that stores verdicts. */
-@SpringBootApplication
+// plain Kafka clients only; in standalone other services put Spring Kafka on the shared classpath
+@SpringBootApplication(excludeName = {"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+        "org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration"})
 @EnableConfigurationProperties(ModerationProperties.class)
 public class ModerationApplication {
 

@@ -35,7 +35,8 @@ class ModerationConfiguration {
                 ModerationTopology.buildTopology(classifier, Clock.systemUTC(), properties.dedupeWindow(),
                         new ModerationMetrics(registry)),
                 ModerationTopology.streamsConfig(properties.applicationId(), bootstrapServers,
-                        properties.effectiveStateDir(), properties.replicationFactor()));
+                        properties.effectiveStateDir(), properties.replicationFactor()),
+                registry);
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package vn.guardian.moderation.topology;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
@@ -17,11 +19,14 @@ public final class ModerationStreams implements SmartLifecycle {
 
     private final Topology topology;
     private final Properties config;
+    private final MeterRegistry registry;
     private volatile KafkaStreams streams;
+    private volatile KafkaStreamsMetrics metrics;
 
-    public ModerationStreams(Topology topology, Properties config) {
+    public ModerationStreams(Topology topology, Properties config, MeterRegistry registry) {
         this.topology = topology;
         this.config = config;
+        this.registry = registry;
     }
 
     @Override
@@ -36,6 +41,8 @@ public final class ModerationStreams implements SmartLifecycle {
             log.error("Stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        metrics = new KafkaStreamsMetrics(created);
+        metrics.bindTo(registry);
         created.start();
         streams = created;
     }
@@ -45,6 +52,7 @@ public final class ModerationStreams implements SmartLifecycle {
         KafkaStreams running = streams;
         streams = null;
         if (running != null) {
+            metrics.close();
             running.close(CLOSE_TIMEOUT);
         }
     }
