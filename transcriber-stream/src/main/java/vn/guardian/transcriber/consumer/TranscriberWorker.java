@@ -78,7 +78,7 @@ public final class TranscriberWorker implements Runnable {
     public void run() {
         alive = true;
         try {
-            producer.initTransactions();
+            initTransactions();
             consumer.subscribe(List.of(Topics.AUDIO), new Rebalance());
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
@@ -104,6 +104,18 @@ public final class TranscriberWorker implements Runnable {
         }
     }
 
+    /** Waits for the broker instead of dying when it is not reachable yet at start-up. */
+    private void initTransactions() {
+        while (running) {
+            try {
+                producer.initTransactions();
+                return;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                log.warn("Worker {} cannot reach the Kafka transaction coordinator yet; retrying", name);
+            }
+        }
+    }
+
     private void process(ConsumerRecords<String, byte[]> records) {
         producer.beginTransaction();
         try {
@@ -125,6 +137,7 @@ public final class TranscriberWorker implements Runnable {
             throw e; // fatal for this producer
         } catch (KafkaException e) {
             log.warn("Worker {} aborts a transaction and replays its partitions from the committed offsets", name, e);
+            // if even the abort fails (e.g. a commit that timed out), the worker stops and health reports it
             producer.abortTransaction();
             rewind();
         }
