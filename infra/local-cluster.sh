@@ -162,37 +162,47 @@ start_service() { # name port jar heap env...
   log "$name: pid $!, http://127.0.0.1:$port, log $WORK/$name/service.log"
 }
 
-ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/actuator/health/readiness"; }
+ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/actuator/health/readiness"; }
 
 start_services() {
-  local transcribers=$1 jar i missing=""
-  for m in ingest-service transcriber-stream moderation-stream; do
-    [ -f "$(exec_jar $m)" ] || missing+=" $(exec_jar $m)"
-  done
-  if [ -n "$missing" ]; then
-    log "services skipped, jars missing (build with ./mvnw -B -DskipTests package):$missing"
-    return 0
-  fi
+  local transcribers=$1 i started=()
   local pw; pw=$(cat "$WORK/pg/password")
   local r2dbc="r2dbc:postgresql://127.0.0.1:$PG_PORT/guardian" jdbc="jdbc:postgresql://127.0.0.1:$PG_PORT/guardian"
   [ -f "$WORK/api-key" ] || random_secret >"$WORK/api-key"
-  start_service moderation-stream $MODERATION_PORT "$(exec_jar moderation-stream)" 512m \
-    SPRING_R2DBC_URL="$r2dbc" SPRING_R2DBC_USERNAME=guardian SPRING_R2DBC_PASSWORD="$pw" \
-    SPRING_DATASOURCE_URL="$jdbc" SPRING_DATASOURCE_USERNAME=guardian SPRING_DATASOURCE_PASSWORD="$pw" \
-    GUARDIAN_MODERATION_STATE_DIR="$WORK/moderation-stream/state"
-  for i in $(seq 1 "$transcribers"); do
-    start_service "transcriber-$i" "$(transcriber_port "$i")" "$(exec_jar transcriber-stream)" 1g \
-      ${GUARDIAN_TRANSCRIBER_MODELS_VI:+GUARDIAN_TRANSCRIBER_MODELS_VI=$GUARDIAN_TRANSCRIBER_MODELS_VI}
+  # each service whose exec jar exists (build: ./mvnw -B -DskipTests package); missing ones are skipped with a note
+  if have_jar moderation-stream; then
+    start_service moderation-stream $MODERATION_PORT "$(exec_jar moderation-stream)" 512m \
+      SPRING_R2DBC_URL="$r2dbc" SPRING_R2DBC_USERNAME=guardian SPRING_R2DBC_PASSWORD="$pw" \
+      SPRING_DATASOURCE_URL="$jdbc" SPRING_DATASOURCE_USERNAME=guardian SPRING_DATASOURCE_PASSWORD="$pw" \
+      GUARDIAN_MODERATION_STATE_DIR="$WORK/moderation-stream/state"
+    started+=("moderation-stream:$MODERATION_PORT")
+  fi
+  if have_jar transcriber-stream; then
+    for i in $(seq 1 "$transcribers"); do
+      start_service "transcriber-$i" "$(transcriber_port "$i")" "$(exec_jar transcriber-stream)" 1g \
+        ${GUARDIAN_TRANSCRIBER_MODELS_VI:+GUARDIAN_TRANSCRIBER_MODELS_VI=$GUARDIAN_TRANSCRIBER_MODELS_VI}
+      started+=("transcriber-$i:$(transcriber_port "$i")")
+    done
+  fi
+  if have_jar ingest-service; then
+    start_service ingest-service $INGEST_PORT "$(exec_jar ingest-service)" 512m \
+      SPRING_R2DBC_URL="$r2dbc" SPRING_R2DBC_USERNAME=guardian SPRING_R2DBC_PASSWORD="$pw" \
+      GUARDIAN_INGEST_TENANTS_DEMO_API_KEYS="$(cat "$WORK/api-key")"
+    started+=("ingest-service:$INGEST_PORT")
+  fi
+  local s
+  for s in "${started[@]}"; do
+    wait_until 300 "${s%%:*} readiness (log: $WORK/${s%%:*}/service.log)" ready "${s##*:}"
+    log "${s%%:*} ready on http://127.0.0.1:${s##*:}"
   done
-  start_service ingest-service $INGEST_PORT "$(exec_jar ingest-service)" 512m \
-    SPRING_R2DBC_URL="$r2dbc" SPRING_R2DBC_USERNAME=guardian SPRING_R2DBC_PASSWORD="$pw" \
-    GUARDIAN_INGEST_TENANTS_DEMO_API_KEYS="$(cat "$WORK/api-key")"
-  wait_until 240 "moderation-stream readiness" ready $MODERATION_PORT
-  for i in $(seq 1 "$transcribers"); do
-    wait_until 240 "transcriber-$i readiness" ready "$(transcriber_port "$i")"
-  done
-  wait_until 240 "ingest-service readiness" ready $INGEST_PORT
-  log "services ready; tenant 'demo' API key in $WORK/api-key"
+  [ -f "$WORK/ingest-service/service.log" ] && log "tenant 'demo' API key: $WORK/api-key"
+  return 0
+}
+
+have_jar() {
+  [ -f "$(exec_jar "$1")" ] && return 0
+  log "$1 skipped: $(exec_jar "$1") missing (build: ./mvnw -B -DskipTests package)"
+  return 1
 }
 
 # ---------------------------------------------------------------- verbs
