@@ -9,8 +9,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import vn.guardian.contracts.Topics;
@@ -21,7 +23,7 @@ import vn.guardian.ingest.problem.ProblemException;
 
 /** Publishes one call's events to the audio topic, keyed by callId, and returns only once Kafka acknowledged all. */
 @Component
-public class AudioPublisher {
+public class AudioPublisher implements AutoCloseable {
 
     private final Producer<String, AudioEvent> producer;
     private final IngestProperties.Publish limits;
@@ -29,9 +31,8 @@ public class AudioPublisher {
     private final Counter bytesPublished;
     private final Timer publishLatency;
 
-    public AudioPublisher(Producer<String, AudioEvent> audioProducer, IngestProperties properties,
-                          MeterRegistry meters) {
-        this.producer = audioProducer;
+    public AudioPublisher(KafkaProperties kafka, IngestProperties properties, MeterRegistry meters) {
+        this.producer = new KafkaProducer<>(KafkaClients.producerConfig(kafka, properties.publish()));
         this.limits = properties.publish();
         this.chunksPublished = Counter.builder("guardian.ingest.chunks.published")
                 .description("Audio chunks acknowledged by Kafka").register(meters);
@@ -79,6 +80,12 @@ public class AudioPublisher {
                 bytesPublished.increment(((AudioChunk) event).pcm().length);
             }
         }
+    }
+
+    /** Flushes what is in flight, but never hangs shutdown on a dead broker. */
+    @Override
+    public void close() {
+        producer.close(limits.deliveryTimeout());
     }
 
     private ProblemException unavailable(String callId, Throwable cause) {

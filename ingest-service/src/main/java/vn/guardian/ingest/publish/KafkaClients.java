@@ -4,18 +4,15 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import vn.guardian.contracts.audio.AudioEvent;
 import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.ingest.IngestProperties;
 
-/** The audio producer and the admin client used for the readiness check, built from {@code spring.kafka.*}. */
+/** Kafka client settings from {@code spring.kafka.*}: the audio producer's (owned by AudioPublisher) and the readiness admin. */
 @Configuration(proxyBeanMethods = false)
 public class KafkaClients {
 
@@ -36,11 +33,6 @@ public class KafkaClients {
                 (int) Math.max(1000, publish.deliveryTimeout().toMillis() - 5));
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "guardian-ingest");
         return config;
-    }
-
-    @Bean(destroyMethod = "close")
-    Producer<String, AudioEvent> audioProducer(KafkaProperties kafka, IngestProperties properties) {
-        return new KafkaProducer<>(producerConfig(kafka, properties.publish()));
     }
 
     @Bean(destroyMethod = "close")
