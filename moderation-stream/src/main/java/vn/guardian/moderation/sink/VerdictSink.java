@@ -145,11 +145,18 @@ public final class VerdictSink implements SmartLifecycle {
                     throw e;
                 } catch (RuntimeException e) {
                     failures.increment();
+                    if (lastError == null) {
+                        log.warn("Could not store {} verdicts; retrying with backoff until it works",
+                                records.count(), e);
+                    } else {
+                        log.warn("Still cannot store {} verdicts, retrying in {}: {}", records.count(), backoff,
+                                e.toString());
+                    }
                     lastError = e.toString();
-                    log.warn("Could not store {} verdicts; retrying in {}", records.count(), backoff, e);
                     rewind(c, records);
                     sleep(backoff);
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                            ? MAX_BACKOFF : backoff.multipliedBy(2);
                 }
             }
         } catch (WakeupException e) {

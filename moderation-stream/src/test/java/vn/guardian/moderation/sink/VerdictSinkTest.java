@@ -17,6 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -112,6 +119,40 @@ class VerdictSinkTest {
             await(() -> "2".equals(query(late, "SELECT count(*) FROM segment_verdicts WHERE call_id = '"
                     + callId + "'")));
             await(() -> sink.lastError() == null);
+        }
+    }
+
+    @Test
+    void unreadableVerdictGoesToTheDeadLetterTopicAndTheNextIsStored() throws Exception {
+        String callId = "call-" + UUID.randomUUID();
+        startSink(postgres.r2dbcUrl(), "sink-test-c", new SimpleMeterRegistry());
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+             KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                     ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + callId,
+                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                     new StringDeserializer(), new ByteArrayDeserializer())) {
+            raw.send(new ProducerRecord<>(Topics.VERDICTS, callId, "garbage".getBytes(StandardCharsets.UTF_8))).get();
+            send(verdict(callId, "seg-after-garbage", Action.FLAG));
+
+            await(() -> "1".equals(query(postgres, "SELECT count(*) FROM segment_verdicts WHERE call_id = '"
+                    + callId + "'")));
+            dlq.subscribe(List.of(Topics.DLQ));
+            List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+            await(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (callId.equals(r.key())) {
+                        dead.add(r);
+                    }
+                });
+                return !dead.isEmpty();
+            });
+            assertThat(new String(dead.get(0).headers().lastHeader(Topics.DLQ_REASON_HEADER).value(),
+                    StandardCharsets.UTF_8)).contains("SegmentVerdict");
+            assertThat(new String(dead.get(0).headers().lastHeader(Topics.DLQ_SOURCE_TOPIC_HEADER).value(),
+                    StandardCharsets.UTF_8)).isEqualTo(Topics.VERDICTS);
         }
     }
 
