@@ -58,8 +58,8 @@ public class ProblemHandler implements WebExceptionHandler {
         }
         response.setStatusCode(HttpStatus.valueOf(problem.getStatus()));
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (problem.getStatus() == 413) {
-            // the refused body may still be arriving: do not leave the connection for reuse mid-upload
+        if (mayHaveUnreadBody(exchange)) {
+            // a refused upload may still be arriving: do not leave the connection for reuse mid-body
             response.getHeaders().set("Connection", "close");
         }
         if (error instanceof ErrorResponse framework) {
@@ -68,6 +68,11 @@ public class ProblemHandler implements WebExceptionHandler {
         byte[] body = json.writeValueAsBytes(flatten(problem));
         DataBuffer buffer = response.bufferFactory().wrap(body);
         return response.writeWith(Mono.just(buffer));
+    }
+
+    private static boolean mayHaveUnreadBody(ServerWebExchange exchange) {
+        var headers = exchange.getRequest().getHeaders();
+        return headers.getContentLength() > 0 || headers.containsHeader("Transfer-Encoding");
     }
 
     private static ProblemDetail problemFor(Throwable error) {

@@ -36,7 +36,7 @@ public class AudioPublisher implements AutoCloseable {
         this.limits = properties.publish();
         this.chunksPublished = Counter.builder("guardian.ingest.chunks.published")
                 .description("Audio chunks acknowledged by Kafka").register(meters);
-        this.bytesPublished = Counter.builder("guardian.ingest.bytes.published").baseUnit("bytes")
+        this.bytesPublished = Counter.builder("guardian.ingest.pcm.published").baseUnit("bytes")
                 .description("PCM bytes acknowledged by Kafka").register(meters);
         this.publishLatency = Timer.builder("guardian.ingest.publish.latency")
                 .description("From the first send of a call to Kafka's acknowledgement of its last record")

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.AudioEvent;
@@ -22,6 +24,8 @@ public class RecordingIngest {
 
     /** Small Vosk models expect 16 kHz. */
     public static final int MODEL_SAMPLE_RATE = 16_000;
+
+    private static final Logger log = LoggerFactory.getLogger(RecordingIngest.class);
 
     private final AudioPublisher publisher;
     private final int chunkSamples;
@@ -47,6 +51,8 @@ public class RecordingIngest {
         events.addAll(chunks);
         events.add(new CallEnded(callId, tenant, "completed", System.currentTimeMillis()));
         publisher.publish(callId, events);
+        log.info("Accepted call {} for tenant {}: {} channel(s) at {} Hz, {} ms, {} chunks", callId, tenant,
+                wav.channels(), wav.sampleRate(), wav.durationMs(), chunks.size());
         return new Recording(callId, wav.channels(), wav.durationMs(), chunks.size(),
                 Map.of("call", "/v1/calls/" + callId));
     }

@@ -231,6 +231,14 @@ class RecordingsApiTest {
     }
 
     @Test
+    void unknownPathIs404Problem() {
+        http.get().uri("/v1/nothing-here").header("X-Api-Key", RunningIngest.API_KEY).exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.status").isEqualTo(404);
+    }
+
+    @Test
     void probesAndMetricsAreExposed() {
         http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
@@ -242,7 +250,7 @@ class RecordingsApiTest {
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(metrics).contains("guardian_ingest_rejections_total{reason=\"invalid-api-key\"")
                 .contains("guardian_ingest_chunks_published_total")
-                .contains("guardian_ingest_bytes_published_bytes_total")
+                .contains("guardian_ingest_pcm_published_bytes_total")
                 .contains("guardian_ingest_publish_latency_seconds_count");
     }
 
