@@ -23,6 +23,8 @@ final class EmbeddedKafka implements AutoCloseable {
         if (port > 0) {
             broker.kafkaPorts(port);
         }
+        // by default the broker would publish itself as the JVM-wide spring.kafka.bootstrap-servers
+        broker.brokerListProperty("guardian.standalone.kafka.bootstrap-servers");
         broker.brokerProperties(Map.of(
                 // a single broker cannot hold more replicas of the internal topics than one
                 "transaction.state.log.replication.factor", "1",

@@ -52,6 +52,8 @@ public final class TestKafka implements AutoCloseable {
 
     private static TestKafka embedded() {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
+        // by default the broker would publish itself as the JVM-wide spring.kafka.bootstrap-servers
+        broker.brokerListProperty("guardian.test.kafka.bootstrap-servers");
         broker.brokerProperties(Map.of(
                 // one broker: internal topics cannot have more replicas than that
                 "transaction.state.log.replication.factor", "1",
