@@ -6,6 +6,9 @@ public enum ContextRule {
     ANY,
     /** Counts only with a person word ("you", "mày", "thằng") within three words either side: "you idiot". */
     TARGET,
-    /** Counts only with a person word in the next two words, as the object: "kill you", not "kill the process". */
+    /**
+     * Counts only with a person word in the next two words, as the object: "kill you", not "kill the process";
+     * not after a negation ("it will not kill you") nor with a recipient marker after it ("shoot you an email").
+     */
     VICTIM
 }

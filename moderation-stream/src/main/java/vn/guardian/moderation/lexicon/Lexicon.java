@@ -6,9 +6,11 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import vn.guardian.contracts.verdict.Category;
 import vn.guardian.contracts.verdict.Severity;
@@ -16,8 +18,10 @@ import vn.guardian.contracts.verdict.Severity;
 /**
  * The terms of one language, parsed from a versioned TSV file, and the matcher over them.
  *
- * <p>File format, UTF-8: {@code #} starts a comment; {@code #! version <v>}, {@code #! language <code>} and
- * {@code #! targets <word> <word> ...} are headers; every other non-blank line is
+ * <p>File format, UTF-8: {@code #} starts a comment; {@code #! version <v>}, {@code #! language <code>},
+ * {@code #! targets <words>} (person words for TARGET and VICTIM rules), {@code #! negations <words>} (before a
+ * VICTIM term they cancel it: "it will not kill you") and {@code #! recipient-markers <words>} (after the person
+ * word they make it a recipient: "shoot you an email") are headers; every other non-blank line is
  * {@code term<TAB>category<TAB>severity<TAB>flags}, flags being {@code -} or a comma list of {@code target},
  * {@code victim} (see {@link ContextRule}) and {@code fold} (see {@link LexiconEntry#foldable()}).
  */
@@ -32,13 +36,17 @@ public final class Lexicon {
     private final String version;
     private final List<LexiconEntry> entries;
     private final Set<String> targets;
+    private final Set<String> negations;
+    private final Set<String> recipientMarkers;
     private final TokenTrie trie = new TokenTrie();
 
-    private Lexicon(String language, String version, List<LexiconEntry> entries, Set<String> targets) {
+    private Lexicon(String language, String version, List<LexiconEntry> entries, Map<String, Set<String>> words) {
         this.language = language;
         this.version = version;
         this.entries = List.copyOf(entries);
-        this.targets = Set.copyOf(targets);
+        this.targets = Set.copyOf(words.get("targets"));
+        this.negations = Set.copyOf(words.get("negations"));
+        this.recipientMarkers = Set.copyOf(words.get("recipient-markers"));
         this.entries.forEach(trie::add);
     }
 
@@ -47,7 +55,10 @@ public final class Lexicon {
         String language = null;
         String version = null;
         List<LexiconEntry> entries = new ArrayList<>();
-        Set<String> targets = new HashSet<>();
+        Map<String, Set<String>> words = new HashMap<>();
+        for (String list : List.of("targets", "negations", "recipient-markers")) {
+            words.put(list, new HashSet<>());
+        }
         try (BufferedReader lines = new BufferedReader(reader)) {
             int number = 0;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -64,16 +75,16 @@ public final class Lexicon {
                             language = value;
                             break;
                         case "targets":
-                            for (String word : value.split("\\s+")) {
-                                for (Token token : TextNormalizer.tokenize(word)) {
-                                    targets.add(token.exact());
-                                    targets.add(token.folded());
-                                }
+                        case "negations":
+                        case "recipient-markers":
+                            for (Token token : TextNormalizer.tokenize(value)) {
+                                words.get(header[0]).add(token.exact());
+                                words.get(header[0]).add(token.folded());
                             }
                             break;
                         default:
                             throw new IllegalArgumentException(where + ": unknown header '" + header[0]
-                                    + "'; use version, language or targets");
+                                    + "'; use version, language, targets, negations or recipient-markers");
                     }
                 } else if (!line.isBlank() && !line.startsWith("#")) {
                     entries.add(entry(where, line));
@@ -85,7 +96,7 @@ public final class Lexicon {
         if (language == null || version == null) {
             throw new IllegalArgumentException(source + ": needs '#! language <code>' and '#! version <v>' headers");
         }
-        return new Lexicon(language, version, entries, targets);
+        return new Lexicon(language, version, entries, words);
     }
 
     private static LexiconEntry entry(String where, String line) {
@@ -168,20 +179,38 @@ public final class Lexicon {
                 return anyTarget(tokens, match.firstToken() - TARGET_WINDOW, match.firstToken() - 1)
                         || anyTarget(tokens, match.lastToken() + 1, match.lastToken() + TARGET_WINDOW);
             case VICTIM:
-                return anyTarget(tokens, match.lastToken() + 1, match.lastToken() + VICTIM_WINDOW);
+                return victimFollows(tokens, match.lastToken()) && !anyOf(negations, tokens,
+                        match.firstToken() - TARGET_WINDOW, match.firstToken() - 1);
             default:
                 return true;
         }
     }
 
+    /** A person word right after the term, not made a recipient by what follows it ("shoot you an email"). */
+    private boolean victimFollows(List<Token> tokens, int last) {
+        for (int i = last + 1; i <= Math.min(tokens.size() - 1, last + VICTIM_WINDOW); i++) {
+            if (is(targets, tokens.get(i))) {
+                return i + 1 >= tokens.size() || !is(recipientMarkers, tokens.get(i + 1));
+            }
+        }
+        return false;
+    }
+
     private boolean anyTarget(List<Token> tokens, int from, int to) {
+        return anyOf(targets, tokens, from, to);
+    }
+
+    private static boolean anyOf(Set<String> words, List<Token> tokens, int from, int to) {
         for (int i = Math.max(0, from); i <= Math.min(tokens.size() - 1, to); i++) {
-            Token token = tokens.get(i);
-            if (targets.contains(token.exact()) || token.plain() && targets.contains(token.folded())) {
+            if (is(words, tokens.get(i))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean is(Set<String> words, Token token) {
+        return words.contains(token.exact()) || token.plain() && words.contains(token.folded());
     }
 
     public String language() {

@@ -53,12 +53,23 @@ class SegmentClassifierTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"kill the process", "shoot me an email", "this deal is killer",
-            "i could kill for a coffee", "this printer is stupid slow as usual",
+            "i could kill for a coffee", "this printer is stupid slow as usual", "i'll shoot you an email",
+            "it won't kill you to wait a minute", "i will never hurt you",
             "please take out the trash", "thank you so much for calling"})
     void hardCleanEnglishStaysClean(String text) {
         SegmentVerdict verdict = decide("en", text);
         assertThat(verdict.categories()).as(text).isEmpty();
         assertThat(verdict.action()).isEqualTo(Action.ALLOW);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"i'll shoot you", "i am going to kill him", "i will stab you tomorrow",
+            "i know where you live", "you're a dead man"})
+    void englishThreatsEscalate(String text) {
+        SegmentVerdict verdict = decide("en", text);
+        assertThat(verdict.categories()).as(text).extracting(CategoryScore::category)
+                .containsExactly(Category.VIOLENCE_OR_THREAT);
+        assertThat(verdict.action()).isEqualTo(Action.ESCALATE);
     }
 
     @Test
@@ -103,7 +114,8 @@ class SegmentClassifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"tôi muốn đi du lịch Đà Lạt", "giáo dục con cái rất quan trọng", "em đi ngủ đây",
             "anh đeo kính vào nhé", "mua một lon bia", "giết thời gian chờ tổng đài", "giết con gà làm cỗ",
-            "hôm nay trời đẹp quá", "giá vé cắt cổ quá", "con chó nhà tôi rất ngoan", "chém gió cả ngày"})
+            "hôm nay trời đẹp quá", "giá vé cắt cổ quá", "con chó nhà tôi rất ngoan", "chém gió cả ngày",
+            "đừng giết nó"})
     void everydayVietnameseStaysClean(String text) {
         SegmentVerdict verdict = decide("vi", text);
         assertThat(verdict.categories()).as(text).isEmpty();
