@@ -7,7 +7,8 @@
 #
 # Everything lives under $GUARDIAN_LOCAL_WORK (default infra/local-cluster/work); `stop` kills exactly the PIDs
 # that `start` recorded there. Ports: brokers 29092-29094 (controllers 29192-29194), PostgreSQL 25432,
-# ingest 8080, moderation 8082, transcriber i on 8081+100*(i-1) (8081, 8181, 8281, ...).
+# ingest 8080, moderation 8082, transcriber i on 8081+100*(i-1) (8081, 8181, 8281, ...); each base can be moved:
+# GUARDIAN_KAFKA_PORT_BASE, GUARDIAN_PG_PORT, GUARDIAN_INGEST_PORT, GUARDIAN_MODERATION_PORT, GUARDIAN_TRANSCRIBER_PORT.
 set -Eeuo pipefail
 
 INFRA="$(cd "$(dirname "$0")" && pwd)"
@@ -18,18 +19,25 @@ PIDS="$WORK/pids"
 KAFKA_PORT_BASE="${GUARDIAN_KAFKA_PORT_BASE:-29092}"
 CONTROLLER_PORT_BASE=$((KAFKA_PORT_BASE + 100))
 PG_PORT="${GUARDIAN_PG_PORT:-25432}"
-INGEST_PORT=8080
-MODERATION_PORT=8082
+INGEST_PORT="${GUARDIAN_INGEST_PORT:-8080}"
+MODERATION_PORT="${GUARDIAN_MODERATION_PORT:-8082}"
+TRANSCRIBER_PORT_BASE="${GUARDIAN_TRANSCRIBER_PORT:-8081}"
 BROKERS=3
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT_BASE,127.0.0.1:$((KAFKA_PORT_BASE + 1)),127.0.0.1:$((KAFKA_PORT_BASE + 2))"
 VERSION=0.1.0-SNAPSHOT
 
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+STARTING=0
+die() {
+  log "ERROR: $*"
+  # a failed start leaves nothing running
+  if [ "$STARTING" = 1 ]; then STARTING=0; log "start failed; stopping what was started"; cmd_stop; fi
+  exit 1
+}
 
 random_secret() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 
-transcriber_port() { echo $((8081 + 100 * ($1 - 1))); }
+transcriber_port() { echo $((TRANSCRIBER_PORT_BASE + 100 * ($1 - 1))); }
 
 # Kafka broker + tools jars, fetched once from Maven Central by the throwaway pom next to this script.
 fetch_kafka_jars() {
@@ -44,7 +52,7 @@ kafka_java() { # class args...  (tools and broker share one classpath)
   java -Xms64m -Xmx256m -Dlog4j2.configurationFile="$INFRA/local-cluster/tools-log4j2.properties" -cp "$LIB/*" "$@"
 }
 
-record_pid() { echo "$1 $2" >>"$PIDS"; }
+record_pid() { echo "$1 $2 ${3:-}" >>"$PIDS"; } # name pid [port]
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -101,7 +109,7 @@ start_kafka() {
     setsid java -Xms256m -Xmx512m -Dguardian.local="kafka-$id" \
       -Dlog4j2.configurationFile="$INFRA/local-cluster/log4j2.properties" -cp "$LIB/*" \
       kafka.Kafka "$WORK/kafka-$id/server.properties" >"$WORK/kafka-$id/broker.log" 2>&1 </dev/null &
-    record_pid "kafka-$id" $!
+    record_pid "kafka-$id" $! $((KAFKA_PORT_BASE + id - 1))
     log "broker $id: pid $!, 127.0.0.1:$((KAFKA_PORT_BASE + id - 1)), log $WORK/kafka-$id/broker.log"
   done
   for id in $(seq 1 $BROKERS); do wait_until 90 "broker $id port" port_open $((KAFKA_PORT_BASE + id - 1)); done
@@ -141,7 +149,7 @@ start_postgres() {
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$dir/run" >/dev/null \
     || die "PostgreSQL did not start: $dir/postgres.log"
-  record_pid postgres "$(head -1 "$dir/data/postmaster.pid")"
+  record_pid postgres "$(head -1 "$dir/data/postmaster.pid")" "$PG_PORT"
   if ! PGPASSWORD=$(cat "$dir/password") "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U guardian -d postgres -tAc \
       "select 1 from pg_database where datname='guardian'" | grep -q 1; then
     PGPASSWORD=$(cat "$dir/password") "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U guardian guardian
@@ -152,13 +160,20 @@ start_postgres() {
 # ---------------------------------------------------------------- services
 exec_jar() { echo "$ROOT/$1/target/$1-$VERSION-exec.jar"; }
 
+# run a copy, so a rebuild in target/ cannot pull the jar from under a running JVM
+jar_copy() {
+  mkdir -p "$WORK/jars"
+  cp "$(exec_jar "$1")" "$WORK/jars/$1.jar"
+  echo "$WORK/jars/$1.jar"
+}
+
 start_service() { # name port jar heap env...
   local name=$1 port=$2 jar=$3 heap=$4; shift 4
   port_open "$port" && die "port $port is already taken"
   mkdir -p "$WORK/$name"
   env SERVER_ADDRESS=127.0.0.1 SERVER_PORT="$port" SPRING_KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" "$@" \
     setsid java -Xmx"$heap" -Dguardian.local="$name" -jar "$jar" >"$WORK/$name/service.log" 2>&1 </dev/null &
-  record_pid "$name" $!
+  record_pid "$name" $! "$port"
   log "$name: pid $!, http://127.0.0.1:$port, log $WORK/$name/service.log"
 }
 
@@ -171,23 +186,26 @@ start_services() {
   [ -f "$WORK/api-key" ] || random_secret >"$WORK/api-key"
   # each service whose exec jar exists (build: ./mvnw -B -DskipTests package); missing ones are skipped with a note
   if have_jar moderation-stream; then
-    start_service moderation-stream $MODERATION_PORT "$(exec_jar moderation-stream)" 512m \
+    start_service moderation-stream "$MODERATION_PORT" "$(jar_copy moderation-stream)" 512m \
       SPRING_R2DBC_URL="$r2dbc" SPRING_R2DBC_USERNAME=guardian SPRING_R2DBC_PASSWORD="$pw" \
       SPRING_DATASOURCE_URL="$jdbc" SPRING_DATASOURCE_USERNAME=guardian SPRING_DATASOURCE_PASSWORD="$pw" \
       GUARDIAN_MODERATION_STATE_DIR="$WORK/moderation-stream/state"
     started+=("moderation-stream:$MODERATION_PORT")
   fi
   if have_jar transcriber-stream; then
+    local transcriber_jar; transcriber_jar="$(jar_copy transcriber-stream)"
     for i in $(seq 1 "$transcribers"); do
-      start_service "transcriber-$i" "$(transcriber_port "$i")" "$(exec_jar transcriber-stream)" 1g \
+      start_service "transcriber-$i" "$(transcriber_port "$i")" "$transcriber_jar" 1g \
         ${GUARDIAN_TRANSCRIBER_MODELS_VI:+GUARDIAN_TRANSCRIBER_MODELS_VI=$GUARDIAN_TRANSCRIBER_MODELS_VI}
       started+=("transcriber-$i:$(transcriber_port "$i")")
     done
   fi
   if have_jar ingest-service; then
-    start_service ingest-service $INGEST_PORT "$(exec_jar ingest-service)" 512m \
+    # the packaged config has a tenant "local" with a well-known dev key: give it the random key too
+    start_service ingest-service "$INGEST_PORT" "$(jar_copy ingest-service)" 512m \
       SPRING_R2DBC_URL="$r2dbc" SPRING_R2DBC_USERNAME=guardian SPRING_R2DBC_PASSWORD="$pw" \
-      GUARDIAN_INGEST_TENANTS_DEMO_API_KEYS="$(cat "$WORK/api-key")"
+      GUARDIAN_INGEST_TENANTS_DEMO_API_KEYS="$(cat "$WORK/api-key")" \
+      GUARDIAN_INGEST_TENANTS_LOCAL_API_KEYS="$(cat "$WORK/api-key")"
     started+=("ingest-service:$INGEST_PORT")
   fi
   local s
@@ -225,11 +243,13 @@ cmd_start() {
   [ -s "$PIDS" ] && die "already started (see $PIDS); run stop first"
   mkdir -p "$WORK"
   : >"$PIDS"
-  trap 'log "start failed; stopping what was started"; cmd_stop' ERR
+  STARTING=1
+  trap 'die "command failed (line $LINENO)"' ERR
   start_kafka
   start_postgres
   [ "$services" = 1 ] && start_services "$transcribers"
   trap - ERR
+  STARTING=0
   cmd_status
 }
 
@@ -243,7 +263,7 @@ cmd_stop() {
   [ -f "$PIDS" ] || { log "nothing recorded in $PIDS"; return 0; }
   local name pid
   # services and PostgreSQL first, in reverse start order
-  while read -r name pid; do
+  while read -r name pid _; do
     case "$name" in kafka-*) continue ;; esac
     if ! alive "$name" "$pid"; then log "$name (pid $pid) already gone"; continue; fi
     if [ "$name" = postgres ]; then
@@ -254,7 +274,7 @@ cmd_stop() {
   done < <(tac "$PIDS")
   # brokers together: one by one, the last would wait for a controller quorum that is gone
   local brokers=()
-  while read -r name pid; do
+  while read -r name pid _; do
     case "$name" in kafka-*) alive "$name" "$pid" && { kill -TERM "$pid"; brokers+=("$name:$pid"); } ;; esac
   done <"$PIDS"
   for b in "${brokers[@]}"; do stop_pid "${b%%:*}" "${b##*:}"; done
@@ -263,17 +283,14 @@ cmd_stop() {
 
 cmd_status() {
   [ -f "$PIDS" ] || { log "not started"; return 0; }
-  local name pid state
-  while read -r name pid; do
+  local name pid port state
+  while read -r name pid port; do
     state=down
     if alive "$name" "$pid"; then
       state=running
       case "$name" in
-        kafka-*) port_open $((KAFKA_PORT_BASE + ${name#kafka-} - 1)) && state="running, port open" ;;
-        postgres) port_open "$PG_PORT" && state="running, port open" ;;
-        ingest-service) ready $INGEST_PORT && state="running, ready" ;;
-        moderation-stream) ready $MODERATION_PORT && state="running, ready" ;;
-        transcriber-*) ready "$(transcriber_port "${name#transcriber-}")" && state="running, ready" ;;
+        kafka-*|postgres) port_open "$port" && state="running, port $port open" ;;
+        *) ready "$port" && state="running, ready on http://127.0.0.1:$port" ;;
       esac
     fi
     printf '%-20s pid %-8s %s\n' "$name" "$pid" "$state"
