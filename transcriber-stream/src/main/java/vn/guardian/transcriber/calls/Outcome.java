@@ -34,6 +34,7 @@ public record Outcome(List<TranscriptSegment> segments, Rejection rejection, boo
         public static final String NO_MODEL = "no-model";
         public static final String OVER_CAPACITY = "over-capacity";
         public static final String DUPLICATE_CALL = "duplicate-call";
+        public static final String PROCESSING_FAILED = "processing-failed";
 
         /** The DLQ reason header's value: the code, then the detail. */
         public String header() {

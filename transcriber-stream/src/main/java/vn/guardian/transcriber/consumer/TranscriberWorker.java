@@ -153,15 +153,23 @@ public final class TranscriberWorker implements Runnable {
         }
         long start = System.nanoTime();
         Outcome outcome;
-        if (event instanceof CallStarted started) {
-            outcome = calls.onCallStarted(started, record.offset());
-        } else if (event instanceof AudioChunk chunk) {
-            outcome = calls.onChunk(chunk, record.offset());
-            if (outcome.fedAudio()) {
-                metrics.chunkProcessed(System.nanoTime() - start, chunk.samples(), chunk.sampleRate());
+        try {
+            if (event instanceof CallStarted started) {
+                outcome = calls.onCallStarted(started, record.offset());
+            } else if (event instanceof AudioChunk chunk) {
+                outcome = calls.onChunk(chunk, record.offset());
+                if (outcome.fedAudio()) {
+                    metrics.chunkProcessed(System.nanoTime() - start, chunk.samples(), chunk.sampleRate());
+                }
+            } else {
+                outcome = calls.onCallEnded((CallEnded) event);
             }
-        } else {
-            outcome = calls.onCallEnded((CallEnded) event);
+        } catch (KafkaException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // e.g. Vosk failing to create a recognizer: one record must not stop the partition
+            log.error("Worker {} could not process {}-{}@{}", name, record.topic(), record.partition(), record.offset(), e);
+            outcome = new Outcome(List.of(), new Rejection(Rejection.PROCESSING_FAILED, String.valueOf(e)), false);
         }
         if (outcome.rejection() != null) {
             deadLetter(record, outcome.rejection());
@@ -194,7 +202,10 @@ public final class TranscriberWorker implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(assigned));
         for (TopicPartition partition : assigned) {
             PartitionCalls calls = new PartitionCalls(models, budget);
-            partitions.put(partition, calls);
+            PartitionCalls previous = partitions.put(partition, calls);
+            if (previous != null) {
+                previous.close();
+            }
             OffsetAndMetadata commit = committed.get(partition);
             if (commit == null) {
                 if (seek) {
