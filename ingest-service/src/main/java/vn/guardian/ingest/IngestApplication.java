@@ -1,13 +1,8 @@
 package vn.guardian.ingest;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import org.springframework.context.ApplicationListener;
-import org.springframework.core.env.MapPropertySource;
 
 /** Accepts call audio over HTTP, normalizes it to 16 kHz PCM per channel, publishes it to Kafka; serves the read API. */
 @SpringBootApplication(excludeName = {
@@ -26,42 +21,12 @@ public class IngestApplication {
     /** Config file base name; unique so it cannot clash with other services' files on one classpath. */
     public static final String CONFIG_NAME = "ingest-service";
 
-    /**
-     * The application as the standalone module and {@link #main} start it: reads {@code ingest-service.yml}.
-     * Properties given to the returned builder's {@code properties(...)} override that file (Boot's plain builder
-     * would treat them as defaults the file overrides, so an embedding app could not set the port or the broker).
-     */
+    /** The application as {@link #main} and the standalone module start it; settings passed as arguments win over its yml. */
     public static SpringApplicationBuilder application() {
-        return new Builder();
+        return new SpringApplicationBuilder(IngestApplication.class).properties("spring.config.name=" + CONFIG_NAME);
     }
 
     public static void main(String[] args) {
         application().run(args);
-    }
-
-    private static final class Builder extends SpringApplicationBuilder {
-
-        private final Map<String, Object> overrides = new LinkedHashMap<>();
-
-        private Builder() {
-            super(IngestApplication.class);
-            super.properties(Map.<String, Object>of("spring.config.name", CONFIG_NAME));
-            listeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> {
-                if (!overrides.isEmpty()) {
-                    event.getEnvironment().getPropertySources()
-                            .addFirst(new MapPropertySource("ingestApplicationOverrides", new LinkedHashMap<>(overrides)));
-                }
-            });
-        }
-
-        @Override
-        public SpringApplicationBuilder properties(Map<String, Object> properties) {
-            overrides.putAll(properties);
-            if (properties.containsKey("spring.config.name")) {
-                // config file selection happens before the overrides are attached: pass it on as a default too
-                super.properties(Map.<String, Object>of("spring.config.name", properties.get("spring.config.name")));
-            }
-            return this;
-        }
     }
 }

@@ -1,5 +1,7 @@
 package vn.guardian.ingest;
 
+import vn.guardian.testsupport.CommandLine;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,7 +32,7 @@ public final class RunningIngest implements AutoCloseable {
         properties.put("guardian.ingest.tenants." + TENANT + ".api-keys", API_KEY);
         properties.put("guardian.ingest.tenants." + OTHER_TENANT + ".api-keys", OTHER_API_KEY);
         properties.putAll(overrides);
-        return new RunningIngest(IngestApplication.application().properties(properties).run());
+        return new RunningIngest(IngestApplication.application().run(CommandLine.args(properties)));
     }
 
     public WebTestClient client() {

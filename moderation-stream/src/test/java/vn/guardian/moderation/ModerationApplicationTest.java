@@ -1,5 +1,7 @@
 package vn.guardian.moderation;
 
+import vn.guardian.testsupport.CommandLine;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -41,7 +43,7 @@ class ModerationApplicationTest {
             properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
             properties.put("server.port", "0");
             properties.put("guardian.moderation.state-dir", stateDir.toString());
-            try (ConfigurableApplicationContext app = ModerationApplication.application().properties(properties).run();
+            try (ConfigurableApplicationContext app = ModerationApplication.application().run(CommandLine.args(properties));
                  KafkaProducer<String, TranscriptSegment> producer = new KafkaProducer<>(
                          Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                          new StringSerializer(), EventSerdes.transcript().serializer())) {

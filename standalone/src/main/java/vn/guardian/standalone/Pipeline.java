@@ -78,7 +78,9 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private static ConfigurableApplicationContext run(SpringApplicationBuilder application, Map<String, Object> properties) {
-        return application.properties(properties).run();
+        // as arguments, the settings win over each service's own yml file
+        return application.run(properties.entrySet().stream()
+                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue()).toArray(String[]::new));
     }
 
     private <T extends AutoCloseable> T remember(T part) {
