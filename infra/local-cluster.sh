@@ -253,10 +253,10 @@ cmd_start() {
   cmd_status
 }
 
-stop_pid() { # name pid: TERM, then KILL after 60 s
-  local name=$1 pid=$2
-  for _ in $(seq 1 60); do alive "$name" "$pid" || { log "$name (pid $pid) stopped"; return 0; }; sleep 1; done
-  kill -KILL "$pid" 2>/dev/null && log "$name (pid $pid) killed after 60 s"
+stop_pid() { # name pid seconds: wait for a TERMed process, then KILL it
+  local name=$1 pid=$2 seconds=$3
+  for _ in $(seq 1 "$seconds"); do alive "$name" "$pid" || { log "$name (pid $pid) stopped"; return 0; }; sleep 1; done
+  kill -KILL "$pid" 2>/dev/null && log "$name (pid $pid) killed after $seconds s"
 }
 
 cmd_stop() {
@@ -269,7 +269,7 @@ cmd_stop() {
     if [ "$name" = postgres ]; then
       as_pg "$(pg_bin)/pg_ctl" -D "$WORK/pg/data" -m fast -w stop >/dev/null && log "postgres stopped"
     else
-      kill -TERM "$pid"; stop_pid "$name" "$pid"
+      kill -TERM "$pid"; stop_pid "$name" "$pid" 60
     fi
   done < <(tac "$PIDS")
   # brokers together: one by one, the last would wait for a controller quorum that is gone
@@ -277,7 +277,8 @@ cmd_stop() {
   while read -r name pid _; do
     case "$name" in kafka-*) alive "$name" "$pid" && { kill -TERM "$pid"; brokers+=("$name:$pid"); } ;; esac
   done <"$PIDS"
-  for b in "${brokers[@]}"; do stop_pid "${b%%:*}" "${b##*:}"; done
+  # a node that lost its quorum mid-shutdown can wait forever: KILL after 30 s (its log recovers on next start)
+  for b in "${brokers[@]}"; do stop_pid "${b%%:*}" "${b##*:}" 30; done
   rm -f "$PIDS"
 }
 
