@@ -33,7 +33,11 @@ public class TranscriberApplication {
     /** The service's own config file name, so it can share a classpath with the other services. */
     public static final String CONFIG_NAME = "transcriber-stream";
 
-    /** The application as the standalone module and {@link #main} start it: config file {@code transcriber-stream.yml}. */
+    /**
+     * The application as the standalone module and {@link #main} start it: config file {@code transcriber-stream.yml}.
+     * Pass overrides as {@code run("--key=value")} arguments: builder {@code properties(...)} are defaults and lose
+     * to the yml file.
+     */
     public static SpringApplicationBuilder application() {
         return new SpringApplicationBuilder(TranscriberApplication.class)
                 .properties(Map.of("spring.config.name", CONFIG_NAME));

@@ -64,12 +64,13 @@ class TranscriberIntegrationTest {
     }
 
     static ConfigurableApplicationContext startApp(String instanceId) {
-        return TranscriberApplication.application().properties(Map.of(
-                "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "server.port", "0",
-                "guardian.transcriber.workers", "2",
-                "guardian.transcriber.instance-id", instanceId,
-                "guardian.transcriber.model-cache-dir", TestModels.CACHE_DIR)).run();
+        // as arguments, like the standalone module: they win over transcriber-stream.yml
+        return TranscriberApplication.application().run(
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--server.port=0",
+                "--guardian.transcriber.workers=2",
+                "--guardian.transcriber.instance-id=" + instanceId,
+                "--guardian.transcriber.model-cache-dir=" + TestModels.CACHE_DIR);
     }
 
     @AfterAll
