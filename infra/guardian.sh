@@ -131,7 +131,7 @@ case "$verb" in
     rm -f "$MODE_FILE"
     ;;
   *)
-    sed -n '2,10p' "$0" >&2
+    sed -n '2,9p' "$0" >&2
     exit 2
     ;;
 esac

@@ -201,11 +201,11 @@ start_services() {
     done
   fi
   if have_jar ingest-service; then
-    # the packaged config has a tenant "local" with a well-known dev key: give it the random key too
+    # the packaged config has a tenant "local" with a well-known dev key: replace it with an unrecorded random one
     start_service ingest-service "$INGEST_PORT" "$(jar_copy ingest-service)" 512m \
       SPRING_R2DBC_URL="$r2dbc" SPRING_R2DBC_USERNAME=guardian SPRING_R2DBC_PASSWORD="$pw" \
       GUARDIAN_INGEST_TENANTS_DEMO_API_KEYS="$(cat "$WORK/api-key")" \
-      GUARDIAN_INGEST_TENANTS_LOCAL_API_KEYS="$(cat "$WORK/api-key")"
+      GUARDIAN_INGEST_TENANTS_LOCAL_API_KEYS="$(random_secret)"
     started+=("ingest-service:$INGEST_PORT")
   fi
   local s
