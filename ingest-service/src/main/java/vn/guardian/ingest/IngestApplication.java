@@ -23,7 +23,7 @@ public class IngestApplication {
 
     /** The application as {@link #main} and the standalone module start it; settings passed as arguments win over its yml. */
     public static SpringApplicationBuilder application() {
-        return new SpringApplicationBuilder(IngestApplication.class).properties("spring.config.name=" + CONFIG_NAME);
+        return new SpringApplicationBuilder(IngestApplication.class).main(IngestApplication.class).properties("spring.config.name=" + CONFIG_NAME);
     }
 
     public static void main(String[] args) {

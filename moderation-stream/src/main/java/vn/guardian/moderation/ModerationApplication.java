@@ -14,7 +14,7 @@ public class ModerationApplication {
     /** The application as {@link #main} and the standalone module start it; settings passed as arguments win over its yml. */
     public static SpringApplicationBuilder application() {
         // its own config file name, so it can share one classpath with the other services in standalone
-        return new SpringApplicationBuilder(ModerationApplication.class).properties("spring.config.name=moderation-stream");
+        return new SpringApplicationBuilder(ModerationApplication.class).main(ModerationApplication.class).properties("spring.config.name=moderation-stream");
     }
 
     public static void main(String[] args) {

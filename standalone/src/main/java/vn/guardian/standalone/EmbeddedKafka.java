@@ -18,11 +18,9 @@ final class EmbeddedKafka implements AutoCloseable {
         this.broker = broker;
     }
 
-    static EmbeddedKafka start(int port) throws Exception {
+    /** Starts the broker on a free port: the in-JVM KRaft test kit cannot bind a chosen one. */
+    static EmbeddedKafka start() throws Exception {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
-        if (port > 0) {
-            broker.kafkaPorts(port);
-        }
         // by default the broker would publish itself as the JVM-wide spring.kafka.bootstrap-servers
         broker.brokerListProperty("guardian.standalone.kafka.bootstrap-servers");
         broker.brokerProperties(Map.of(

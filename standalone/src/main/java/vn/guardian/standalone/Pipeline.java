@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 import vn.guardian.ingest.IngestApplication;
 import vn.guardian.moderation.ModerationApplication;
 import vn.guardian.transcriber.TranscriberApplication;
@@ -45,10 +46,12 @@ public final class Pipeline implements AutoCloseable {
 
     private void startAll() throws Exception {
         Files.createDirectories(settings.dataDir());
+        // the broker and the database start empty every run, so Streams state from an earlier run is stale
+        FileSystemUtils.deleteRecursively(settings.dataDir().resolve("streams"));
         log.info("Starting embedded PostgreSQL");
         database = remember(EmbeddedDatabase.start(settings.postgresPort(), settings.dataDir().resolve("postgres")));
         log.info("Starting embedded Kafka (KRaft)");
-        kafka = remember(EmbeddedKafka.start(settings.kafkaPort()));
+        kafka = remember(EmbeddedKafka.start());
 
         Map<String, Object> moderation = common();
         moderation.putAll(database.springProperties());

@@ -8,13 +8,12 @@ import java.util.Map;
  * property of the same name in lower case with dots ({@code GUARDIAN_HTTP_PORT} or {@code guardian.http.port}).
  *
  * @param httpPort      ingest API port (0 picks a free one)
- * @param kafkaPort     embedded broker port (0 picks a free one)
  * @param postgresPort  embedded PostgreSQL port (0 picks a free one)
  * @param apiKey        the API key of the local tenant
  * @param dataDir       where the broker, the database and Kafka Streams keep their files
  * @param actuatorPorts whether the transcriber and moderation get actuator ports 8081/8082 (false: free ports)
  */
-public record StandaloneSettings(int httpPort, int kafkaPort, int postgresPort, String apiKey, Path dataDir,
+public record StandaloneSettings(int httpPort, int postgresPort, String apiKey, Path dataDir,
                                  boolean actuatorPorts) {
 
     public static final String LOCAL_TENANT = "local";
@@ -23,7 +22,6 @@ public record StandaloneSettings(int httpPort, int kafkaPort, int postgresPort, 
     public static StandaloneSettings fromEnvironment() {
         return new StandaloneSettings(
                 number("GUARDIAN_HTTP_PORT", 8080),
-                number("GUARDIAN_KAFKA_PORT", 9092),
                 number("GUARDIAN_POSTGRES_PORT", 15432),
                 text("GUARDIAN_API_KEY", "local-dev-key"),
                 Path.of(text("GUARDIAN_DATA_DIR", System.getProperty("java.io.tmpdir") + "/guardian-standalone")),
@@ -32,7 +30,7 @@ public record StandaloneSettings(int httpPort, int kafkaPort, int postgresPort, 
 
     /** Free ports everywhere and a fresh data folder: for tests that run beside other programs. */
     public static StandaloneSettings ephemeral(Path dataDir) {
-        return new StandaloneSettings(0, 0, 0, "local-dev-key", dataDir, false);
+        return new StandaloneSettings(0, 0, "local-dev-key", dataDir, false);
     }
 
     private static int number(String variable, int fallback) {

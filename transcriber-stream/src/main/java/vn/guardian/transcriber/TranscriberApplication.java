@@ -39,7 +39,7 @@ public class TranscriberApplication {
      * to the yml file.
      */
     public static SpringApplicationBuilder application() {
-        return new SpringApplicationBuilder(TranscriberApplication.class)
+        return new SpringApplicationBuilder(TranscriberApplication.class).main(TranscriberApplication.class)
                 .properties(Map.of("spring.config.name", CONFIG_NAME));
     }
 
