@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import vn.guardian.ingest.IngestProperties;
 
@@ -19,6 +21,8 @@ public class TenantKeys {
     private record HashedKey(byte[] hash, String tenant) {
     }
 
+    private static final Logger log = LoggerFactory.getLogger(TenantKeys.class);
+
     private final List<HashedKey> keys;
 
     public TenantKeys(IngestProperties properties) {
@@ -31,6 +35,10 @@ public class TenantKeys {
             hashed.add(new HashedKey(sha256(key.trim()), tenant));
         }));
         this.keys = List.copyOf(hashed);
+        if (keys.isEmpty()) {
+            log.warn("No API keys configured: every request will get 401. Set guardian.ingest.tenants.<tenant>.api-keys"
+                    + " (environment: GUARDIAN_INGEST_TENANTS_<TENANT>_API_KEYS)");
+        }
     }
 
     /** The tenant whose key this is; every configured key is compared, so timing does not depend on which matched. */
