@@ -7,5 +7,10 @@ public enum Action {
     /** Harmful speech: review when convenient. */
     FLAG,
     /** Severe harm (threats, hate, sexual harassment): review now. */
-    ESCALATE
+    ESCALATE;
+
+    /** The stronger of the two: ESCALATE over FLAG over ALLOW. */
+    public Action max(Action other) {
+        return other.compareTo(this) > 0 ? other : this;
+    }
 }

@@ -1,7 +1,7 @@
 package vn.guardian.contracts.verdict;
 
 /**
- * A matched piece of the transcript text.
+ * A matched piece of the transcript text. Offsets count UTF-16 code units, as Java's and JavaScript's strings do.
  *
  * @param start character offset of the first matched character in the segment text
  * @param end   character offset just after the match
