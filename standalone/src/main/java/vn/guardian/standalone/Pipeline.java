@@ -12,6 +12,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 import vn.guardian.ingest.IngestApplication;
 import vn.guardian.moderation.ModerationApplication;
+import vn.guardian.testsupport.EmbeddedDatabase;
+import vn.guardian.testsupport.EmbeddedKafka;
 import vn.guardian.transcriber.TranscriberApplication;
 
 /**

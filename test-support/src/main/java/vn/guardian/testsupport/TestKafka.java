@@ -3,7 +3,6 @@ package vn.guardian.testsupport;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import vn.guardian.contracts.TopicLayout;
@@ -15,7 +14,7 @@ import vn.guardian.contracts.TopicLayout;
 public final class TestKafka implements AutoCloseable {
 
     /** Partitions per topic in tests: more than one, so keying by callId matters. */
-    public static final int PARTITIONS = 3;
+    public static final int PARTITIONS = EmbeddedKafka.PARTITIONS;
 
     private final AutoCloseable broker;
     private final String bootstrapServers;
@@ -55,20 +54,12 @@ public final class TestKafka implements AutoCloseable {
     }
 
     private static TestKafka embedded() {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
-        // by default the broker would publish itself as the JVM-wide spring.kafka.bootstrap-servers
-        broker.brokerListProperty("guardian.test.kafka.bootstrap-servers");
-        broker.brokerProperties(Map.of(
-                // one broker: internal topics cannot have more replicas than that
-                "transaction.state.log.replication.factor", "1",
-                "transaction.state.log.min.isr", "1",
-                "offsets.topic.replication.factor", "1",
-                // tests create their topics explicitly, like production
-                "auto.create.topics.enable", "false",
-                // a new consumer group starts at once instead of waiting for more members
-                "group.initial.rebalance.delay.ms", "0"));
-        broker.afterPropertiesSet();
-        return new TestKafka(broker::destroy, broker.getBrokersAsString());
+        try {
+            EmbeddedKafka broker = EmbeddedKafka.start();
+            return new TestKafka(broker, broker.bootstrapServers());
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the embedded KRaft broker", e);
+        }
     }
 
     public String bootstrapServers() {

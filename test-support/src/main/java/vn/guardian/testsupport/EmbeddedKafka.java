@@ -1,4 +1,4 @@
-package vn.guardian.standalone;
+package vn.guardian.testsupport;
 
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -6,11 +6,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import vn.guardian.contracts.TopicLayout;
 
-/** One in-JVM KRaft broker (controller and broker in one node) with the product's topics. */
-final class EmbeddedKafka implements AutoCloseable {
+/** One in-JVM KRaft broker (controller and broker in one node) with the product's topics: for tests and the standalone pipeline. */
+public final class EmbeddedKafka implements AutoCloseable {
 
     /** A few partitions so that calls spread over the transcriber's workers. */
-    static final int PARTITIONS = 3;
+    public static final int PARTITIONS = 3;
 
     private final EmbeddedKafkaKraftBroker broker;
 
@@ -19,10 +19,10 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Starts the broker on a free port: the in-JVM KRaft test kit cannot bind a chosen one. */
-    static EmbeddedKafka start() throws Exception {
+    public static EmbeddedKafka start() throws Exception {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
         // by default the broker would publish itself as the JVM-wide spring.kafka.bootstrap-servers
-        broker.brokerListProperty("guardian.standalone.kafka.bootstrap-servers");
+        broker.brokerListProperty("guardian.embedded.kafka.bootstrap-servers");
         broker.brokerProperties(Map.of(
                 // a single broker cannot hold more replicas of the internal topics than one
                 "transaction.state.log.replication.factor", "1",
@@ -40,7 +40,7 @@ final class EmbeddedKafka implements AutoCloseable {
         return kafka;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return broker.getBrokersAsString();
     }
 

@@ -1,4 +1,4 @@
-package vn.guardian.standalone;
+package vn.guardian.testsupport;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -9,12 +9,12 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
-/** An embedded PostgreSQL server (zonky binaries, no install needed) with a {@code guardian} database. */
-final class EmbeddedDatabase implements AutoCloseable {
+/** An embedded PostgreSQL server (zonky binaries, no install needed) with a {@code guardian} database: for tests and the standalone pipeline. */
+public final class EmbeddedDatabase implements AutoCloseable {
 
-    static final String DATABASE = "guardian";
-    static final String USER = "postgres";
-    static final String PASSWORD = "postgres";
+    public static final String DATABASE = "guardian";
+    public static final String USER = "postgres";
+    public static final String PASSWORD = "postgres";
 
     private final EmbeddedPostgres postgres;
 
@@ -22,11 +22,15 @@ final class EmbeddedDatabase implements AutoCloseable {
         this.postgres = postgres;
     }
 
-    static EmbeddedDatabase start(int port, Path dataDir) throws Exception {
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir)
-                // a fresh database per run: the standalone pipeline is for trying things, not for keeping them
-                .setCleanDataDirectory(true);
+    /**
+     * Starts a server on {@code port} (0 picks a free one) keeping its files in {@code dataDir} (null: a temporary
+     * folder). The data folder is wiped first: the database is always fresh.
+     */
+    public static EmbeddedDatabase start(int port, Path dataDir) throws Exception {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setCleanDataDirectory(true);
+        if (dataDir != null) {
+            builder.setDataDirectory(dataDir);
+        }
         if (port > 0) {
             builder.setPort(port);
         }
@@ -43,21 +47,25 @@ final class EmbeddedDatabase implements AutoCloseable {
         return database;
     }
 
-    int port() {
+    public int port() {
         return postgres.getPort();
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + port() + "/" + DATABASE;
     }
 
     /** Spring properties pointing JDBC (migrations) and R2DBC (queries and the sink) at this server. */
-    Map<String, Object> springProperties() {
+    public String r2dbcUrl() {
+        return "r2dbc:postgresql://localhost:" + port() + "/" + DATABASE;
+    }
+
+    public Map<String, Object> springProperties() {
         Map<String, Object> properties = new HashMap<>();
         properties.put("spring.datasource.url", jdbcUrl());
         properties.put("spring.datasource.username", USER);
         properties.put("spring.datasource.password", PASSWORD);
-        properties.put("spring.r2dbc.url", "r2dbc:postgresql://localhost:" + port() + "/" + DATABASE);
+        properties.put("spring.r2dbc.url", r2dbcUrl());
         properties.put("spring.r2dbc.username", USER);
         properties.put("spring.r2dbc.password", PASSWORD);
         return properties;
