@@ -3,6 +3,7 @@ package vn.guardian.moderation;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import vn.guardian.moderation.cli.ModerationCli;
 
 /** moderation-stream: the Kafka Streams topology that decides transcripts and the sink that stores verdicts. */
 // plain Kafka clients only; in standalone other services put Spring Kafka on the shared classpath
@@ -18,6 +19,10 @@ public class ModerationApplication {
     }
 
     public static void main(String[] args) {
+        // command-line modes answer without Kafka, PostgreSQL or a Spring context, so they start fast
+        if (ModerationCli.isCommand(args)) {
+            System.exit(ModerationCli.run(args, System.in, System.out, System.err));
+        }
         application().run(args);
     }
 }
