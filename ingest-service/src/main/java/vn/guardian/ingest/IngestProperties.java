@@ -11,32 +11,97 @@ import org.springframework.util.unit.DataSize;
  * Settings under {@code guardian.ingest}.
  *
  * @param tenants           tenant id to its settings; a request's API key picks its tenant
- * @param maxRecordingSize  largest WAV body accepted by {@code POST /v1/recordings}
+ * @param maxRecordingSize  largest body accepted by {@code POST /v1/recordings}
+ * @param maxChunkSize      largest live chunk ({@code PUT .../chunks/{seq}} body or WebSocket frame)
+ * @param maxStartSize      largest {@code POST /v1/calls} JSON body
  * @param chunkDuration     audio time per published chunk
+ * @param calls             live call lifecycle
+ * @param limits            per-tenant limits, unless the tenant overrides them
  * @param publish           Kafka publishing limits
  */
 @ConfigurationProperties("guardian.ingest")
 public record IngestProperties(Map<String, Tenant> tenants,
                                @DefaultValue("100MB") DataSize maxRecordingSize,
+                               @DefaultValue("256KB") DataSize maxChunkSize,
+                               @DefaultValue("16KB") DataSize maxStartSize,
                                @DefaultValue("250ms") Duration chunkDuration,
+                               @DefaultValue Calls calls,
+                               @DefaultValue Limits limits,
                                @DefaultValue Publish publish) {
 
     public IngestProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
-        if (maxRecordingSize.toBytes() <= 0 || maxRecordingSize.toBytes() > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("guardian.ingest.max-recording-size=" + maxRecordingSize
-                    + " is out of range; use 1B..2047MB (default 100MB)");
-        }
+        requireSize("max-recording-size", maxRecordingSize, "100MB");
+        requireSize("max-chunk-size", maxChunkSize, "256KB");
+        requireSize("max-start-size", maxStartSize, "16KB");
         if (chunkDuration.toMillis() < 10 || chunkDuration.toMillis() > 10_000) {
             throw new IllegalArgumentException("guardian.ingest.chunk-duration=" + chunkDuration
                     + " is out of range; use 10ms..10s (default 250ms)");
         }
     }
 
-    /** @param apiKeys the keys that authenticate as this tenant, in clear text in config, hashed at load */
-    public record Tenant(List<String> apiKeys) {
+    private static void requireSize(String key, DataSize size, String fallback) {
+        if (size.toBytes() <= 0 || size.toBytes() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("guardian.ingest." + key + "=" + size
+                    + " is out of range; use 1B..2047MB (default " + fallback + ")");
+        }
+    }
+
+    /** The limits that apply to {@code tenant}: its own overrides, else the defaults. */
+    public Limits limitsOf(String tenant) {
+        Tenant settings = tenants.get(tenant);
+        if (settings == null) {
+            return limits;
+        }
+        return new Limits(settings.maxConcurrentCalls() != null ? settings.maxConcurrentCalls() : limits.maxConcurrentCalls(),
+                settings.requestsPerSecond() != null ? settings.requestsPerSecond() : limits.requestsPerSecond(),
+                settings.requestBurst() != null ? settings.requestBurst() : limits.requestBurst(),
+                limits.callLimitRetryAfter());
+    }
+
+    /**
+     * @param apiKeys            the keys that authenticate as this tenant, in clear text in config, hashed at load
+     * @param maxConcurrentCalls overrides {@code limits.max-concurrent-calls} for this tenant
+     * @param requestsPerSecond  overrides {@code limits.requests-per-second} for this tenant
+     * @param requestBurst       overrides {@code limits.request-burst} for this tenant
+     */
+    public record Tenant(List<String> apiKeys, Integer maxConcurrentCalls, Double requestsPerSecond,
+                         Integer requestBurst) {
         public Tenant {
             apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+        }
+    }
+
+    /**
+     * @param idleTimeout    a live call with no chunk for this long is ended with reason {@code idle-timeout}
+     * @param endedRetention an ended call is remembered this long, so late chunks get 409 rather than 404
+     */
+    public record Calls(@DefaultValue("30s") Duration idleTimeout,
+                        @DefaultValue("10m") Duration endedRetention) {
+        public Calls {
+            if (idleTimeout.toMillis() < 100) {
+                throw new IllegalArgumentException("guardian.ingest.calls.idle-timeout=" + idleTimeout
+                        + " is too short; use at least 100ms (default 30s)");
+            }
+        }
+    }
+
+    /**
+     * @param maxConcurrentCalls  live calls a tenant may have open at once; one more answers 429
+     * @param requestsPerSecond   sustained API requests per second per tenant (token bucket refill)
+     * @param requestBurst        requests a tenant may make at once above the sustained rate (bucket size)
+     * @param callLimitRetryAfter what a 429 for too many open calls tells the client to wait
+     */
+    public record Limits(@DefaultValue("200") int maxConcurrentCalls,
+                         @DefaultValue("500") double requestsPerSecond,
+                         @DefaultValue("1000") int requestBurst,
+                         @DefaultValue("10s") Duration callLimitRetryAfter) {
+        public Limits {
+            if (maxConcurrentCalls < 1 || requestsPerSecond <= 0 || requestBurst < 1) {
+                throw new IllegalArgumentException("guardian.ingest limits must be positive: max-concurrent-calls="
+                        + maxConcurrentCalls + ", requests-per-second=" + requestsPerSecond + ", request-burst="
+                        + requestBurst);
+            }
         }
     }
 

@@ -21,6 +21,11 @@ public final class Wavs {
 
     /** A PCM 16-bit WAV with one array per channel, all the same length. */
     public static byte[] pcm16(int rate, short[]... channels) {
+        return wav(1, channels.length, rate, 16, samplesToBytes(channels));
+    }
+
+    /** Interleaved little-endian PCM16 frames, one array per channel, all the same length. */
+    public static byte[] samplesToBytes(short[]... channels) {
         int frames = channels[0].length;
         ByteBuffer data = ByteBuffer.allocate(frames * channels.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < frames; i++) {
@@ -28,7 +33,31 @@ public final class Wavs {
                 data.putShort(channel[i]);
             }
         }
-        return wav(1, channels.length, rate, 16, data.array());
+        return data.array();
+    }
+
+    /** G.711 mu-law code of a linear sample (ITU-T G.711 compressor), for tests that need telephony audio. */
+    public static byte mulaw(short sample) {
+        int pcm = sample;
+        int sign = pcm < 0 ? 0x80 : 0;
+        int magnitude = Math.min(Math.abs(pcm), 32635) + 0x84;
+        int exponent = 7;
+        for (int mask = 0x4000; (magnitude & mask) == 0 && exponent > 0; mask >>= 1) {
+            exponent--;
+        }
+        int mantissa = (magnitude >> (exponent + 3)) & 0x0f;
+        return (byte) ~(sign | exponent << 4 | mantissa);
+    }
+
+    /** Interleaved mu-law frames, one array per channel. */
+    public static byte[] mulawBytes(short[]... channels) {
+        byte[] out = new byte[channels[0].length * channels.length];
+        for (int i = 0, at = 0; i < channels[0].length; i++) {
+            for (short[] channel : channels) {
+                out[at++] = mulaw(channel[i]);
+            }
+        }
+        return out;
     }
 
     /** A WAV with an arbitrary format tag and sample size; {@code data} as given. */

@@ -1,37 +1,73 @@
 package vn.guardian.ingest.audio;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import vn.guardian.contracts.audio.AudioChunk;
 
-/** Cuts normalized channels into fixed-duration chunks, interleaved in time order across channels. */
+/**
+ * Cuts one channel's normalized samples into fixed-size chunks as they arrive: seq and startSample run on
+ * without gaps across pushes, and the samples of an unfinished chunk wait for the next push or {@link #flush}.
+ * Not thread-safe.
+ */
 public final class Chunker {
 
-    private Chunker() {
-    }
+    private final String callId;
+    private final int channel;
+    private final int sampleRate;
+    private final int chunkSamples;
+    private short[] pending = new short[0];
+    private long nextSeq;
+    private long nextStartSample;
 
-    /**
-     * @param channels     one array of samples per channel, all at {@code sampleRate}
-     * @param chunkSamples samples per chunk; the last chunk of a channel may be shorter
-     */
-    public static List<AudioChunk> chunks(String callId, List<short[]> channels, int sampleRate, int chunkSamples,
-                                          long ingestedAt) {
+    /** @param chunkSamples samples per chunk; the last chunk of a channel may be shorter */
+    public Chunker(String callId, int channel, int sampleRate, int chunkSamples) {
         if (chunkSamples <= 0) {
             throw new IllegalArgumentException("chunkSamples must be positive, got " + chunkSamples);
         }
-        int longest = channels.stream().mapToInt(samples -> samples.length).max().orElse(0);
+        this.callId = callId;
+        this.channel = channel;
+        this.sampleRate = sampleRate;
+        this.chunkSamples = chunkSamples;
+    }
+
+    /** An independent copy: work on it, keep it only if the work is committed. */
+    public Chunker copy() {
+        Chunker copy = new Chunker(callId, channel, sampleRate, chunkSamples);
+        copy.pending = pending.clone();
+        copy.nextSeq = nextSeq;
+        copy.nextStartSample = nextStartSample;
+        return copy;
+    }
+
+    /** The whole chunks completed by these samples, stamped with the time their last bytes arrived. */
+    public List<AudioChunk> push(short[] samples, long ingestedAt) {
+        short[] joined = Arrays.copyOf(pending, pending.length + samples.length);
+        System.arraycopy(samples, 0, joined, pending.length, samples.length);
         List<AudioChunk> chunks = new ArrayList<>();
-        for (long seq = 0, start = 0; start < longest; seq++, start += chunkSamples) {
-            for (int channel = 0; channel < channels.size(); channel++) {
-                short[] samples = channels.get(channel);
-                if (start < samples.length) {
-                    int length = (int) Math.min(chunkSamples, samples.length - start);
-                    chunks.add(new AudioChunk(callId, channel, seq, start, sampleRate, ingestedAt,
-                            pcm16le(samples, (int) start, length)));
-                }
-            }
+        int at = 0;
+        for (; joined.length - at >= chunkSamples; at += chunkSamples) {
+            chunks.add(chunk(joined, at, chunkSamples, ingestedAt));
         }
+        pending = Arrays.copyOfRange(joined, at, joined.length);
         return chunks;
+    }
+
+    /** The last, shorter chunk, if samples are waiting. */
+    public List<AudioChunk> flush(long ingestedAt) {
+        if (pending.length == 0) {
+            return List.of();
+        }
+        AudioChunk last = chunk(pending, 0, pending.length, ingestedAt);
+        pending = new short[0];
+        return List.of(last);
+    }
+
+    private AudioChunk chunk(short[] samples, int from, int length, long ingestedAt) {
+        AudioChunk chunk = new AudioChunk(callId, channel, nextSeq++, nextStartSample, sampleRate, ingestedAt,
+                pcm16le(samples, from, length));
+        nextStartSample += length;
+        return chunk;
     }
 
     private static byte[] pcm16le(short[] samples, int from, int length) {

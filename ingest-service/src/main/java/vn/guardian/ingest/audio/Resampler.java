@@ -74,27 +74,102 @@ public final class Resampler {
         return (int) ((long) inSamples * up / down);
     }
 
+    /** Converts a whole signal at once: a stream fed once and flushed. */
     public short[] resample(short[] in) {
-        if (phases == null) {
-            return in.clone();
-        }
-        int outLength = outputLength(in.length);
-        short[] out = new short[outLength];
-        for (int n = 0; n < outLength; n++) {
-            long position = (long) n * down;
-            int base = (int) (position / up);
-            float[] weights = phases[(int) (position % up)];
-            int first = base - halfTaps + 1;
-            double acc = 0;
-            int kFrom = Math.max(0, -first);
-            int kTo = Math.min(weights.length, in.length - first);
-            for (int k = kFrom; k < kTo; k++) {
-                acc += weights[k] * in[first + k];
-            }
-            long rounded = Math.round(acc);
-            out[n] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, rounded));
-        }
+        Stream stream = stream();
+        short[] body = stream.push(in);
+        short[] tail = stream.flush();
+        short[] out = java.util.Arrays.copyOf(body, body.length + tail.length);
+        System.arraycopy(tail, 0, out, body.length, tail.length);
         return out;
+    }
+
+    /** A new conversion of one continuous signal (one channel of one call), fed piece by piece. */
+    public Stream stream() {
+        return new Stream();
+    }
+
+    /**
+     * One channel's conversion state: the input the filter still needs and the next output index, so a signal
+     * fed in pieces comes out sample for sample as if it had been converted whole (no clicks at piece
+     * boundaries). Output lags input by half the filter length until {@link #flush()}. Not thread-safe.
+     */
+    public final class Stream {
+
+        /** Input samples kept for the filter; {@code history[0]} is input sample number {@code historyStart}. */
+        private short[] history = new short[0];
+        private long historyStart;
+        private long inputSamples;
+        private long nextOutput;
+
+        private Stream() {
+        }
+
+        private Stream(Stream other) {
+            this.history = other.history.clone();
+            this.historyStart = other.historyStart;
+            this.inputSamples = other.inputSamples;
+            this.nextOutput = other.nextOutput;
+        }
+
+        /** An independent copy: work on it, keep it only if the work is committed. */
+        public Stream copy() {
+            return new Stream(this);
+        }
+
+        /** Appends input and returns every output sample the filter can now compute. */
+        public short[] push(short[] in) {
+            if (phases == null) {
+                inputSamples += in.length;
+                return in.clone();
+            }
+            short[] joined = java.util.Arrays.copyOf(history, history.length + in.length);
+            System.arraycopy(in, 0, joined, history.length, in.length);
+            history = joined;
+            inputSamples += in.length;
+            // an output is ready once its last filter tap, input sample base + halfTaps, has arrived
+            long ready = 0;
+            while ((nextOutput + ready) * down / up + halfTaps < inputSamples) {
+                ready++;
+            }
+            return emit((int) ready);
+        }
+
+        /** Ends the signal: the remaining outputs, computed as if silence followed. */
+        public short[] flush() {
+            if (phases == null) {
+                return new short[0];
+            }
+            long total = inputSamples * up / down;
+            return emit((int) Math.max(0, total - nextOutput));
+        }
+
+        private short[] emit(int count) {
+            short[] out = new short[count];
+            for (int i = 0; i < count; i++, nextOutput++) {
+                long position = nextOutput * down;
+                long base = position / up;
+                float[] weights = phases[(int) (position % up)];
+                long first = base - halfTaps + 1;
+                double acc = 0;
+                for (int k = 0; k < weights.length; k++) {
+                    long index = first + k - historyStart;
+                    if (index >= 0 && index < history.length && first + k >= 0) {
+                        acc += weights[k] * history[(int) index];
+                    }
+                }
+                long rounded = Math.round(acc);
+                out[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, rounded));
+            }
+            // forget input no future output reaches
+            long keepFrom = Math.max(0, nextOutput * down / up - halfTaps + 1);
+            if (keepFrom > historyStart) {
+                int drop = (int) Math.min(history.length, keepFrom - historyStart);
+                history = java.util.Arrays.copyOfRange(history, drop, history.length);
+                historyStart += drop;
+            }
+            return out;
+        }
     }
 
     private static int gcd(int a, int b) {

@@ -6,20 +6,17 @@ import vn.guardian.ingest.problem.ProblemException;
 
 /**
  * Reads a RIFF/WAVE file: walks its chunks ({@code fmt }, {@code data}, skipping others such as {@code LIST}) and
- * validates the whole header before any audio is used. Accepts PCM 16-bit (plain or WAVE_FORMAT_EXTENSIBLE),
- * 1 or 2 channels, 8000..48000 Hz.
+ * validates the whole header before any audio is used. Accepts PCM 16-bit (plain or WAVE_FORMAT_EXTENSIBLE) and
+ * G.711 mu-law / A-law 8-bit (format tags 7 / 6), 1 or 2 channels, 8000..48000 Hz.
  */
 public final class WavParser {
-
-    public static final int MIN_SAMPLE_RATE = 8000;
-    public static final int MAX_SAMPLE_RATE = 48000;
 
     private static final int WAVE_FORMAT_PCM = 0x0001;
     private static final int WAVE_FORMAT_IEEE_FLOAT = 0x0003;
     private static final int WAVE_FORMAT_ALAW = 0x0006;
     private static final int WAVE_FORMAT_MULAW = 0x0007;
     private static final int WAVE_FORMAT_EXTENSIBLE = 0xFFFE;
-    private static final String SUPPORTED = "supported: PCM 16-bit, 1 or 2 channels, 8000..48000 Hz";
+    private static final String SUPPORTED = "supported: PCM 16-bit, mu-law 8-bit, A-law 8-bit; 1 or 2 channels; 8000..48000 Hz";
     private static final String CONVERT = "; convert with: sox in.wav -e signed-integer -b 16 out.wav";
 
     private WavParser() {
@@ -88,7 +85,8 @@ public final class WavParser {
             // the sub-format GUID starts with the plain format tag
             formatTag = u16(wav, fmtAt + 24);
         }
-        if (formatTag != WAVE_FORMAT_PCM || bits != 16) {
+        AudioFormat.Encoding encoding = encodingOf(formatTag, bits);
+        if (encoding == null) {
             throw unsupported("unsupported-encoding", "Unsupported audio encoding", "encoding",
                     encodingName(formatTag, bits), "The recording is " + encodingName(formatTag, bits) + "; " + SUPPORTED
                             + ".", SUPPORTED + CONVERT);
@@ -98,14 +96,15 @@ public final class WavParser {
                     "The recording has " + channels + " channels; " + SUPPORTED + ".",
                     "send mono, or stereo with one speaker per channel; e.g. sox in.wav -c 1 out.wav");
         }
-        if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
+        if (sampleRate < AudioFormat.MIN_SAMPLE_RATE || sampleRate > AudioFormat.MAX_SAMPLE_RATE) {
             throw unsupported("unsupported-sample-rate", "Unsupported sample rate", "sampleRate", sampleRate,
                     "The recording is sampled at " + sampleRate + " Hz; " + SUPPORTED + ".",
                     "resample to a rate in 8000..48000 Hz, e.g. sox in.wav -r 16000 out.wav");
         }
-        if (blockAlign != channels * 2) {
+        AudioFormat format = new AudioFormat(encoding, (int) sampleRate, channels);
+        if (blockAlign != format.frameBytes()) {
             throw badWav("inconsistent-wav-header", "Inconsistent WAV header", "The block align is " + blockAlign
-                    + " bytes but " + channels + " channels of 16-bit samples need " + channels * 2 + ".",
+                    + " bytes but " + channels + " channels of " + bits + "-bit samples need " + format.frameBytes() + ".",
                     "blockAlign", blockAlign, "export the recording again; the file's header is damaged");
         }
         if (dataAt < 0) {
@@ -118,7 +117,20 @@ public final class WavParser {
             throw badWav("empty-recording", "Empty recording", "The 'data' chunk holds no whole audio frame.",
                     "data chunk size", dataSize, "send a recording with at least one sample");
         }
-        return new WavAudio((int) sampleRate, channels, wav, dataAt, frames);
+        return new WavAudio(format, wav, dataAt, frames);
+    }
+
+    private static AudioFormat.Encoding encodingOf(int formatTag, int bits) {
+        if (formatTag == WAVE_FORMAT_PCM && bits == 16) {
+            return AudioFormat.Encoding.PCM_S16LE;
+        }
+        if (formatTag == WAVE_FORMAT_MULAW && bits == 8) {
+            return AudioFormat.Encoding.MULAW;
+        }
+        if (formatTag == WAVE_FORMAT_ALAW && bits == 8) {
+            return AudioFormat.Encoding.ALAW;
+        }
+        return null;
     }
 
     private static String encodingName(int formatTag, int bits) {

@@ -1,6 +1,5 @@
 package vn.guardian.ingest.calls;
 
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -14,8 +13,6 @@ import vn.guardian.ingest.tenant.ApiKeyFilter;
 @RestController
 public class CallController {
 
-    private static final Pattern CALL_ID = Pattern.compile("^[A-Za-z0-9._-]{1,128}$");
-
     private final CallVerdicts verdicts;
 
     public CallController(CallVerdicts verdicts) {
@@ -25,12 +22,7 @@ public class CallController {
     @GetMapping("/v1/calls/{callId}")
     public Mono<CallView> call(@PathVariable String callId, ServerWebExchange exchange) {
         String tenant = ApiKeyFilter.tenant(exchange);
-        if (!CALL_ID.matcher(callId).matches()) {
-            return Mono.error(new ProblemException(HttpStatus.BAD_REQUEST, "invalid-call-id", "Invalid call id",
-                    "The call id must be 1..128 characters of letters, digits, '.', '_' or '-'.")
-                    .field("callId").value(callId.length() > 200 ? callId.substring(0, 200) + "..." : callId)
-                    .fix("use the callId returned by POST /v1/recordings"));
-        }
+        CallRules.requireCallId(callId, "callId");
         // same answer for "no such call" and "another tenant's call": existence never leaks across tenants
         return verdicts.find(tenant, callId)
                 .switchIfEmpty(Mono.error(() -> new ProblemException(HttpStatus.NOT_FOUND, "call-not-found",

@@ -49,6 +49,12 @@ public class ProblemException extends ErrorResponseException {
         return this;
     }
 
+    /** Any further member a client can act on, e.g. {@code expectedSeq}. */
+    public ProblemException with(String name, Object value) {
+        getBody().setProperty(name, value);
+        return this;
+    }
+
     /** Short machine-readable reason, used as the metrics tag. */
     public String slug() {
         return slug;

@@ -81,7 +81,7 @@ public class ProblemHandler implements WebExceptionHandler {
             problem.setProperty("field", "Content-Type");
             problem.setProperty("value", unsupported.getContentType() == null ? null
                     : unsupported.getContentType().toString());
-            problem.setProperty("fix", "send the recording as Content-Type: audio/wav");
+            problem.setProperty("fix", "send one of the supported types: " + unsupported.getSupportedMediaTypes());
             return problem;
         }
         if (error instanceof MethodNotAllowedException notAllowed) {

@@ -46,9 +46,10 @@ public class AudioPublisher implements AutoCloseable {
     /**
      * Sends the events in order and blocks until every one is acknowledged; call it off the event loop.
      *
+     * @param retryAdvice what a client should resend after a 503, e.g. "the same chunk (same seq)"
      * @throws ProblemException 503 when Kafka cannot take or acknowledge the records in bounded time
      */
-    public void publish(String callId, List<AudioEvent> events) {
+    public void publish(String callId, List<AudioEvent> events, String retryAdvice) {
         long started = System.nanoTime();
         List<CompletableFuture<Void>> acks = new ArrayList<>(events.size());
         try {
@@ -67,11 +68,11 @@ public class AudioPublisher implements AutoCloseable {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(waitMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable(callId, e);
+            throw unavailable(callId, e, retryAdvice);
         } catch (ExecutionException e) {
-            throw unavailable(callId, e.getCause());
+            throw unavailable(callId, e.getCause(), retryAdvice);
         } catch (TimeoutException | org.apache.kafka.common.KafkaException e) {
-            throw unavailable(callId, e);
+            throw unavailable(callId, e, retryAdvice);
         }
         publishLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         for (AudioEvent event : events) {
@@ -88,13 +89,13 @@ public class AudioPublisher implements AutoCloseable {
         producer.close(limits.deliveryTimeout());
     }
 
-    private ProblemException unavailable(String callId, Throwable cause) {
+    private ProblemException unavailable(String callId, Throwable cause, String retryAdvice) {
         long retryAfter = Math.max(1, limits.retryAfter().toSeconds());
         ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable",
                 "Audio could not be stored", "Kafka did not acknowledge call " + callId + " ("
-                + cause.getClass().getSimpleName() + ": " + cause.getMessage() + "); the recording was not accepted.",
+                + cause.getClass().getSimpleName() + ": " + cause.getMessage() + "); nothing of this request was accepted.",
                 cause);
-        problem.fix("retry the same request after " + retryAfter + " s; a retry creates a new call id");
+        problem.fix("resend " + retryAdvice + " after " + retryAfter + " s");
         problem.getHeaders().set("Retry-After", Long.toString(retryAfter));
         return problem;
     }

@@ -2,11 +2,11 @@ package vn.guardian.ingest.recording;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -16,19 +16,21 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import vn.guardian.ingest.IngestProperties;
+import vn.guardian.ingest.audio.AudioFormat;
 import vn.guardian.ingest.audio.WavAudio;
+import vn.guardian.ingest.calls.CallRules;
 import vn.guardian.ingest.audio.WavParser;
 import vn.guardian.ingest.problem.ProblemException;
 import vn.guardian.ingest.tenant.ApiKeyFilter;
 
-/** {@code POST /v1/recordings}: a whole WAV file in, a call on the audio topic out. */
+/** {@code POST /v1/recordings}: a whole WAV file (PCM 16-bit or G.711) or raw {@code audio/basic} in, a call on the audio topic out. */
 @RestController
 public class RecordingController {
 
     public static final String LANGUAGE_HEADER = "X-Call-Language";
     public static final String ROLES_HEADER = "X-Channel-Roles";
-    private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$");
-    private static final Pattern ROLE = Pattern.compile("^[a-z][a-z0-9_-]{0,31}$");
+    /** Raw 8 kHz mu-law mono without a header (RFC 2046), as many PBXs record it. */
+    public static final String AUDIO_BASIC = "audio/basic";
 
     private final RecordingIngest ingest;
     private final long maxBytes;
@@ -38,12 +40,12 @@ public class RecordingController {
         this.maxBytes = properties.maxRecordingSize().toBytes();
     }
 
-    @PostMapping(path = "/v1/recordings", consumes = {"audio/wav", "audio/x-wav", "audio/wave"})
+    @PostMapping(path = "/v1/recordings", consumes = {"audio/wav", "audio/x-wav", "audio/wave", AUDIO_BASIC})
     public Mono<ResponseEntity<Recording>> record(ServerWebExchange exchange,
                                                   @RequestHeader(name = LANGUAGE_HEADER, defaultValue = "en") String language,
                                                   @RequestHeader(name = ROLES_HEADER, required = false) String roles) {
         String tenant = ApiKeyFilter.tenant(exchange);
-        if (!LANGUAGE.matcher(language).matches()) {
+        if (!CallRules.LANGUAGE.matcher(language).matches()) {
             return Mono.error(new ProblemException(HttpStatus.BAD_REQUEST, "invalid-language", "Invalid call language",
                     "'" + language + "' is not a language tag.").field(LANGUAGE_HEADER).value(language)
                     .fix("send a BCP-47 tag such as vi, en or en-US, or omit the header for en"));
@@ -59,13 +61,27 @@ public class RecordingController {
                 .defaultIfEmpty(new byte[0])
                 .flatMap(body -> {
                     long acceptedAt = System.currentTimeMillis();
-                    WavAudio wav = WavParser.parse(body);
+                    WavAudio wav = isAudioBasic(request) ? audioBasic(body) : WavParser.parse(body);
                     List<String> channelRoles = channelRoles(roles, wav.channels());
                     // resampling is CPU work and publishing blocks until Kafka acknowledges: off the event loop
                     return Mono.fromCallable(() -> ingest.ingest(tenant, language, channelRoles, wav, acceptedAt))
                             .subscribeOn(Schedulers.boundedElastic());
                 })
                 .map(recording -> ResponseEntity.status(HttpStatus.ACCEPTED).body(recording));
+    }
+
+    private static boolean isAudioBasic(ServerHttpRequest request) {
+        MediaType type = request.getHeaders().getContentType();
+        return type != null && AUDIO_BASIC.equals(type.getType() + "/" + type.getSubtype());
+    }
+
+    private static WavAudio audioBasic(byte[] body) {
+        if (body.length == 0) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "empty-recording", "Empty recording",
+                    "The request body is empty.").field("body").value(0)
+                    .fix("send the mu-law bytes as the request body");
+        }
+        return new WavAudio(AudioFormat.AUDIO_BASIC, body, 0, body.length);
     }
 
     private static byte[] bytes(DataBuffer buffer) {
@@ -80,10 +96,10 @@ public class RecordingController {
 
     static List<String> channelRoles(String header, int channels) {
         if (header == null || header.isBlank()) {
-            return channels == 1 ? List.of("mono") : List.of("agent", "customer");
+            return CallRules.defaultRoles(channels);
         }
         List<String> roles = Arrays.stream(header.split(",")).map(String::trim).toList();
-        if (roles.size() != channels || !roles.stream().allMatch(role -> ROLE.matcher(role).matches())) {
+        if (roles.size() != channels || !roles.stream().allMatch(role -> CallRules.ROLE.matcher(role).matches())) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-channel-roles", "Invalid channel roles",
                     "The recording has " + channels + " channel(s) but " + ROLES_HEADER + " names " + roles.size()
                             + " role(s), or a role is not a lowercase word.")

@@ -6,15 +6,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.AudioEvent;
 import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.audio.CallStarted;
-import vn.guardian.contracts.audio.SourceFormat;
 import vn.guardian.ingest.IngestProperties;
-import vn.guardian.ingest.audio.Chunker;
-import vn.guardian.ingest.audio.Resampler;
+import vn.guardian.ingest.audio.CallNormalizer;
 import vn.guardian.ingest.audio.WavAudio;
 import vn.guardian.ingest.publish.AudioPublisher;
 
@@ -32,27 +31,30 @@ public class RecordingIngest {
 
     public RecordingIngest(AudioPublisher publisher, IngestProperties properties) {
         this.publisher = publisher;
-        this.chunkSamples = (int) (properties.chunkDuration().toMillis() * MODEL_SAMPLE_RATE / 1000);
+        this.chunkSamples = chunkSamples(properties);
+    }
+
+    /** Model-rate samples per published chunk. */
+    public static int chunkSamples(IngestProperties properties) {
+        return (int) (properties.chunkDuration().toMillis() * MODEL_SAMPLE_RATE / 1000);
     }
 
     /** Blocking: resamples and publishes; returns once Kafka acknowledged every record. */
     public Recording ingest(String tenant, String language, List<String> roles, WavAudio wav, long acceptedAt) {
         String callId = UUID.randomUUID().toString();
-        Resampler resampler = new Resampler(wav.sampleRate(), MODEL_SAMPLE_RATE);
-        List<short[]> channels = new ArrayList<>(wav.channels());
-        for (int channel = 0; channel < wav.channels(); channel++) {
-            channels.add(resampler.resample(wav.channel(channel)));
-        }
-        List<AudioChunk> chunks = Chunker.chunks(callId, channels, MODEL_SAMPLE_RATE, chunkSamples, acceptedAt);
+        CallNormalizer normalizer = new CallNormalizer(callId, wav.format(), MODEL_SAMPLE_RATE, chunkSamples);
+        List<AudioChunk> chunks = new ArrayList<>(normalizer.push(wav.bytes(), wav.dataOffset(), wav.frames(), acceptedAt));
+        chunks.addAll(normalizer.flush(acceptedAt));
         List<AudioEvent> events = new ArrayList<>(chunks.size() + 2);
-        events.add(new CallStarted(callId, tenant, language,
-                new SourceFormat("pcm_s16le", wav.sampleRate(), wav.channels()), roles, MODEL_SAMPLE_RATE, Map.of(),
-                acceptedAt));
+        events.add(new CallStarted(callId, tenant, language, wav.format().sourceFormat(), roles, MODEL_SAMPLE_RATE,
+                Map.of(), acceptedAt));
         events.addAll(chunks);
         events.add(new CallEnded(callId, tenant, "completed", System.currentTimeMillis()));
-        publisher.publish(callId, events);
-        log.info("Accepted call {} for tenant {}: {} channel(s) at {} Hz, {} ms, {} chunks", callId, tenant,
-                wav.channels(), wav.sampleRate(), wav.durationMs(), chunks.size());
+        publisher.publish(callId, events, "the same recording (a retry gets a new call id)");
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("callId", callId)) {
+            log.info("Accepted call {} for tenant {}: {} channel(s) {} at {} Hz, {} ms, {} chunks", callId, tenant,
+                    wav.channels(), wav.format().encoding().apiName(), wav.sampleRate(), wav.durationMs(), chunks.size());
+        }
         return new Recording(callId, wav.channels(), wav.durationMs(), chunks.size(),
                 Map.of("call", "/v1/calls/" + callId));
     }

@@ -8,7 +8,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 import vn.guardian.ingest.problem.ProblemException;
 
-/** Authenticates every {@code /v1/} request by its {@code X-Api-Key} before anything else looks at it. */
+/** Authenticates every {@code /v1/} request by its {@code X-Api-Key} and applies its tenant's rate limit before anything else looks at it. */
 @Component
 public class ApiKeyFilter implements WebFilter {
 
@@ -17,9 +17,11 @@ public class ApiKeyFilter implements WebFilter {
     public static final String TENANT_ATTRIBUTE = ApiKeyFilter.class.getName() + ".tenant";
 
     private final TenantKeys keys;
+    private final TenantLimits limits;
 
-    public ApiKeyFilter(TenantKeys keys) {
+    public ApiKeyFilter(TenantKeys keys, TenantLimits limits) {
         this.keys = keys;
+        this.limits = limits;
     }
 
     @Override
@@ -35,6 +37,11 @@ public class ApiKeyFilter implements WebFilter {
         }
         return keys.tenantOf(presented)
                 .map(tenant -> {
+                    try {
+                        limits.admitRequest(tenant);
+                    } catch (ProblemException tooMany) {
+                        return Mono.<Void>error(tooMany);
+                    }
                     exchange.getAttributes().put(TENANT_ATTRIBUTE, tenant);
                     return chain.filter(exchange);
                 })

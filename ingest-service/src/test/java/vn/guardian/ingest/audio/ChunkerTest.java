@@ -14,7 +14,11 @@ class ChunkerTest {
         short[] agent = Wavs.sine(300, 16000, 10000, 1000);
         short[] customer = Wavs.sine(500, 16000, 10000, 1000);
 
-        List<AudioChunk> chunks = Chunker.chunks("call-1", List.of(agent, customer), 16000, 4000, 123L);
+        CallNormalizer normalizer = new CallNormalizer("call-1",
+                new AudioFormat(AudioFormat.Encoding.PCM_S16LE, 16000, 2), 16000, 4000);
+        byte[] stereo = Wavs.samplesToBytes(agent, customer);
+        List<AudioChunk> chunks = new java.util.ArrayList<>(normalizer.push(stereo, 0, 10000, 123L));
+        chunks.addAll(normalizer.flush(123L));
 
         assertThat(chunks).extracting(AudioChunk::channel).containsExactly(0, 1, 0, 1, 0, 1);
         assertThat(chunks).extracting(AudioChunk::seq).containsExactly(0L, 0L, 1L, 1L, 2L, 2L);
@@ -31,7 +35,18 @@ class ChunkerTest {
     void chunksCarryTheSamplesAsLittleEndianPcmInOrder() {
         short[] samples = Wavs.sine(700, 16000, 9000, 20000);
 
-        List<AudioChunk> chunks = Chunker.chunks("c", List.of(samples), 16000, 4000, 0L);
+        Chunker chunker = new Chunker("c", 0, 16000, 4000);
+        List<AudioChunk> chunks = new java.util.ArrayList<>();
+        // pieces that do not line up with chunk boundaries: seq and startSample run on regardless
+        for (int from = 0; from < samples.length; from += 1500) {
+            chunks.addAll(chunker.push(java.util.Arrays.copyOfRange(samples, from, Math.min(samples.length, from + 1500)), from));
+        }
+        chunks.addAll(chunker.flush(9));
+
+        assertThat(chunks).extracting(AudioChunk::seq).containsExactly(0L, 1L, 2L);
+        assertThat(chunks).extracting(AudioChunk::startSample).containsExactly(0L, 4000L, 8000L);
+        // stamped with the arrival of the piece that completed each chunk
+        assertThat(chunks).extracting(AudioChunk::ingestedAt).containsExactly(3000L, 7500L, 9L);
 
         short[] joined = new short[samples.length];
         for (AudioChunk chunk : chunks) {

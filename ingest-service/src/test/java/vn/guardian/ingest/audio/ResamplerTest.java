@@ -57,6 +57,45 @@ class ResamplerTest {
                 .isCloseTo(8000, within(240.0));
     }
 
+    @Test
+    void aSignalFedInUnevenPiecesComesOutExactlyAsIfConvertedWhole() {
+        for (int rate : new int[]{8000, 44100, 48000}) {
+            short[] in = Wavs.sine(700, rate, rate, 12000);
+            short[] whole = new Resampler(rate, 16000).resample(in);
+
+            Resampler.Stream stream = new Resampler(rate, 16000).stream();
+            short[] pieces = new short[0];
+            int[] sizes = {1, 7, 160, 2000, 333};
+            for (int from = 0, i = 0; from < in.length; i++) {
+                int to = Math.min(in.length, from + sizes[i % sizes.length]);
+                pieces = concat(pieces, stream.push(java.util.Arrays.copyOfRange(in, from, to)));
+                from = to;
+            }
+            pieces = concat(pieces, stream.flush());
+
+            // no click, no lost or doubled sample at piece boundaries
+            assertThat(pieces).as("%d Hz in pieces", rate).containsExactly(whole);
+        }
+    }
+
+    @Test
+    void aCopiedStreamContinuesIndependently() {
+        short[] in = Wavs.sine(500, 8000, 4000, 9000);
+        Resampler.Stream original = new Resampler(8000, 16000).stream();
+        original.push(java.util.Arrays.copyOf(in, 1000));
+        Resampler.Stream copy = original.copy();
+
+        short[] fromCopy = copy.push(java.util.Arrays.copyOfRange(in, 1000, 4000));
+        // a step that is abandoned (e.g. Kafka refused its chunks) leaves the original untouched
+        assertThat(original.push(java.util.Arrays.copyOfRange(in, 1000, 4000))).containsExactly(fromCopy);
+    }
+
+    private static short[] concat(short[] a, short[] b) {
+        short[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static int zeroCrossings(short[] samples) {
         int crossings = 0;
         for (int i = 1; i < samples.length; i++) {

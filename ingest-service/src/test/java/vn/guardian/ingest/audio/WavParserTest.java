@@ -91,8 +91,21 @@ class WavParserTest {
                 .contains("IEEE float 32-bit").contains("supported: PCM 16-bit");
         assertProblem(Wavs.wav(1, 1, 8000, 8, new byte[8]), HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-encoding", "encoding");
-        assertThat(problem(Wavs.wav(7, 1, 8000, 8, new byte[8])).getBody().getProperties())
-                .containsEntry("value", "mu-law 8-bit");
+        assertThat(problem(Wavs.wav(7, 1, 8000, 16, new byte[8])).getBody().getProperties())
+                .containsEntry("value", "mu-law 16-bit");
+    }
+
+    @Test
+    void readsMuLawAndALawWavsAsLinearSamples() {
+        // mu-law 0x00 -> -32124, 0xFF -> 0; A-law 0xD5 -> 8, 0x2A -> -32256 (ITU-T G.711 tables)
+        WavAudio mulaw = WavParser.parse(Wavs.wav(7, 2, 8000, 8, new byte[]{0x00, (byte) 0xFF, (byte) 0x80, 0x7F}));
+        WavAudio alaw = WavParser.parse(Wavs.wav(6, 1, 8000, 8, new byte[]{(byte) 0xD5, 0x2A}));
+
+        assertThat(mulaw.format().encoding()).isEqualTo(AudioFormat.Encoding.MULAW);
+        assertThat(mulaw.channel(0)).containsExactly((short) -32124, (short) 32124);
+        assertThat(mulaw.channel(1)).containsExactly((short) 0, (short) 0);
+        assertThat(alaw.format().encoding()).isEqualTo(AudioFormat.Encoding.ALAW);
+        assertThat(alaw.channel(0)).containsExactly((short) 8, (short) -32256);
     }
 
     @Test

@@ -1,0 +1,87 @@
+package vn.guardian.ingest.audio;
+
+import java.util.ArrayList;
+import java.util.List;
+import vn.guardian.contracts.audio.AudioChunk;
+
+/**
+ * One call's audio path from the feed's format to the model's: decode (PCM / G.711), split channels, resample
+ * each channel with its own filter state, cut into chunks. Recordings push once and flush; live calls push every
+ * client chunk, so chunk boundaries leave no trace in the audio. Not thread-safe; {@link #copy()} lets a caller
+ * commit a step only once its chunks are safely published.
+ */
+public final class CallNormalizer {
+
+    private final AudioFormat format;
+    private final List<Resampler.Stream> resamplers;
+    private final List<Chunker> chunkers;
+    private long framesIn;
+
+    public CallNormalizer(String callId, AudioFormat format, int modelRate, int chunkSamples) {
+        this.format = format;
+        Resampler resampler = Resamplers.of(format.sampleRate(), modelRate);
+        this.resamplers = new ArrayList<>();
+        this.chunkers = new ArrayList<>();
+        for (int channel = 0; channel < format.channels(); channel++) {
+            resamplers.add(resampler.stream());
+            chunkers.add(new Chunker(callId, channel, modelRate, chunkSamples));
+        }
+    }
+
+    private CallNormalizer(CallNormalizer other) {
+        this.format = other.format;
+        this.resamplers = new ArrayList<>(other.resamplers.stream().map(Resampler.Stream::copy).toList());
+        this.chunkers = new ArrayList<>(other.chunkers.stream().map(Chunker::copy).toList());
+        this.framesIn = other.framesIn;
+    }
+
+    public CallNormalizer copy() {
+        return new CallNormalizer(this);
+    }
+
+    public AudioFormat format() {
+        return format;
+    }
+
+    /** Audio time received so far, in milliseconds. */
+    public long receivedMs() {
+        return framesIn * 1000 / format.sampleRate();
+    }
+
+    /** Decodes {@code frames} whole frames at {@code offset} and returns the chunks they complete, in time order. */
+    public List<AudioChunk> push(byte[] data, int offset, int frames, long ingestedAt) {
+        short[][] channels = format.decode(data, offset, frames);
+        framesIn += frames;
+        List<List<AudioChunk>> perChannel = new ArrayList<>();
+        for (int channel = 0; channel < channels.length; channel++) {
+            perChannel.add(chunkers.get(channel).push(resamplers.get(channel).push(channels[channel]), ingestedAt));
+        }
+        return interleave(perChannel);
+    }
+
+    /** Ends the audio: the filters' tails and the last, shorter chunks. */
+    public List<AudioChunk> flush(long ingestedAt) {
+        List<List<AudioChunk>> perChannel = new ArrayList<>();
+        for (int channel = 0; channel < chunkers.size(); channel++) {
+            List<AudioChunk> chunks = new ArrayList<>(
+                    chunkers.get(channel).push(resamplers.get(channel).flush(), ingestedAt));
+            chunks.addAll(chunkers.get(channel).flush(ingestedAt));
+            perChannel.add(chunks);
+        }
+        return interleave(perChannel);
+    }
+
+    /** Channel 0's chunk n, channel 1's chunk n, then n+1: consumers see both speakers advance together. */
+    private static List<AudioChunk> interleave(List<List<AudioChunk>> perChannel) {
+        int longest = perChannel.stream().mapToInt(List::size).max().orElse(0);
+        List<AudioChunk> out = new ArrayList<>();
+        for (int i = 0; i < longest; i++) {
+            for (List<AudioChunk> channel : perChannel) {
+                if (i < channel.size()) {
+                    out.add(channel.get(i));
+                }
+            }
+        }
+        return out;
+    }
+}
