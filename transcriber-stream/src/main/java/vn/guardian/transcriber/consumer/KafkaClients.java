@@ -49,6 +49,9 @@ public final class KafkaClients {
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + instanceId + "-" + worker);
         // a rebalance moves only the partitions that change owner, so other calls keep their recognizers
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // static membership: a replica back within session.timeout.ms keeps its partitions, so a rolling restart
+        // moves no calls; the id must be unique per worker, hence instance-id plus worker name
+        config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId + "-" + worker);
         // audio of aborted ingest transactions never reaches a recognizer
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         // offsets are committed inside the producer's transaction, together with the segments

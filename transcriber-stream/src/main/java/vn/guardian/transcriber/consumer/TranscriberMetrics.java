@@ -4,15 +4,29 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
 import vn.guardian.transcriber.calls.RecognizerBudget;
 
-/** The transcriber's Micrometer meters, shared by all workers. */
+/**
+ * The transcriber's Micrometer meters, shared by all workers. Utterances per second is
+ * {@code rate(guardian_transcriber_segments_total[1m])}.
+ */
 public final class TranscriberMetrics {
 
     private final MeterRegistry registry;
     private final Counter chunks;
     private final Counter segments;
     private final DistributionSummary realTimeFactor;
+    private final Timer chunkProcessing;
+    private final Map<TopicPartition, Lag> lags = new ConcurrentHashMap<>();
+
+    private record Lag(AtomicLong records, Gauge gauge) {
+    }
 
     public TranscriberMetrics(MeterRegistry registry, RecognizerBudget budget) {
         this.registry = registry;
@@ -22,15 +36,21 @@ public final class TranscriberMetrics {
         this.chunks = Counter.builder("guardian.transcriber.chunks")
                 .description("Audio chunks fed to a recognizer").register(registry);
         this.segments = Counter.builder("guardian.transcriber.segments")
-                .description("Transcript segments published").register(registry);
+                .description("Transcript segments (utterances) published; its rate is utterances per second")
+                .register(registry);
         this.realTimeFactor = DistributionSummary.builder("guardian.transcriber.realtime.factor")
                 .description("Recognition time divided by audio duration, per chunk; above 1 the replica falls behind")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.chunkProcessing = Timer.builder("guardian.transcriber.chunk.processing")
+                .description("Time to feed one audio chunk to its recognizer")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
     }
 
     void chunkProcessed(long processingNanos, int samples, int sampleRate) {
         chunks.increment();
+        chunkProcessing.record(processingNanos, TimeUnit.NANOSECONDS);
         if (samples > 0) {
             double audioNanos = samples * 1_000_000_000.0 / sampleRate;
             realTimeFactor.record(processingNanos / audioNanos);
@@ -44,5 +64,25 @@ public final class TranscriberMetrics {
     void deadLettered(String reason) {
         Counter.builder("guardian.transcriber.dlq").description("Records sent to the DLQ, by reason")
                 .tag("reason", reason).register(registry).increment();
+    }
+
+    /** Records not yet consumed in a partition this replica owns (read_committed: up to the last stable offset). */
+    void lag(TopicPartition partition, long records) {
+        lags.computeIfAbsent(partition, p -> {
+            AtomicLong value = new AtomicLong();
+            Gauge gauge = Gauge.builder("guardian.transcriber.consumer.lag", value, AtomicLong::get)
+                    .description("Audio records behind the end of a partition this replica owns")
+                    .tag("topic", p.topic()).tag("partition", Integer.toString(p.partition()))
+                    .register(registry);
+            return new Lag(value, gauge);
+        }).records().set(records);
+    }
+
+    /** The partition moved to another replica: its lag is no longer ours to report. */
+    void partitionGone(TopicPartition partition) {
+        Lag lag = lags.remove(partition);
+        if (lag != null) {
+            registry.remove(lag.gauge());
+        }
     }
 }

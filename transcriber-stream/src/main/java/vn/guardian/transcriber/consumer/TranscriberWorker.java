@@ -85,6 +85,7 @@ public final class TranscriberWorker implements Runnable {
                 if (!records.isEmpty()) {
                     process(records);
                 }
+                reportLag();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -181,6 +182,13 @@ public final class TranscriberWorker implements Runnable {
         metrics.segmentsEmitted(outcome.segments().size());
     }
 
+    /** From the fetch positions the consumer already knows; no broker round trip. */
+    private void reportLag() {
+        for (TopicPartition partition : consumer.assignment()) {
+            consumer.currentLag(partition).ifPresent(lag -> metrics.lag(partition, lag));
+        }
+    }
+
     private void deadLetter(ConsumerRecord<String, byte[]> record, Rejection rejection) {
         log.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), rejection.header());
         producer.send(DeadLetters.of(record, rejection));
@@ -246,6 +254,7 @@ public final class TranscriberWorker implements Runnable {
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
             // everything handled so far is committed; the new owner replays the open utterances
             for (TopicPartition partition : revoked) {
+                metrics.partitionGone(partition);
                 PartitionCalls calls = partitions.remove(partition);
                 if (calls != null) {
                     calls.close();
