@@ -41,7 +41,6 @@ public class CallStream implements WebFluxConfigurer {
 
     public static final String PATH = "/v1/calls/*/stream";
     static final int FRAMES_AHEAD = 2;
-    private static final String CALL_ID_ATTRIBUTE = CallStream.class.getName() + ".callId";
 
     @Bean
     HandlerMapping callStreamMapping(JsonMapper json) {
@@ -63,8 +62,6 @@ public class CallStream implements WebFluxConfigurer {
         int maxFrame = (int) properties.maxChunkSize().toBytes();
         HandshakeWebSocketService handshake = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
                 () -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
-        handshake.setSessionAttributePredicate(name -> name.equals(ApiKeyFilter.TENANT_ATTRIBUTE)
-                || name.equals(CALL_ID_ATTRIBUTE));
         return new CheckedHandshake(handshake, calls);
     }
 
@@ -78,9 +75,10 @@ public class CallStream implements WebFluxConfigurer {
             return Mono.fromRunnable(() -> {
                         CallRules.requireCallId(callId, "callId");
                         calls.requireOpen(tenant, callId);
-                        exchange.getAttributes().put(CALL_ID_ATTRIBUTE, callId);
                     })
-                    .then(Mono.defer(() -> delegate.handleRequest(exchange, handler)));
+                    // the session learns its tenant and call here, from the authenticated handshake
+                    .then(Mono.defer(() -> delegate.handleRequest(exchange,
+                            session -> ((Handler) handler).handle(session, tenant, callId))));
         }
     }
 
@@ -101,8 +99,10 @@ public class CallStream implements WebFluxConfigurer {
 
         @Override
         public Mono<Void> handle(WebSocketSession session) {
-            String tenant = (String) session.getAttributes().get(ApiKeyFilter.TENANT_ATTRIBUTE);
-            String callId = (String) session.getAttributes().get(CALL_ID_ATTRIBUTE);
+            return Mono.error(new IllegalStateException("a call stream starts through CheckedHandshake"));
+        }
+
+        Mono<Void> handle(WebSocketSession session, String tenant, String callId) {
             AtomicReference<CloseStatus> closeWith = new AtomicReference<>();
             Flux<WebSocketMessage> replies = session.receive()
                     // copy out of the frame's buffer now: it is released once this operator returns

@@ -28,6 +28,7 @@ import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.audio.CallStarted;
 import vn.guardian.contracts.audio.SourceFormat;
 import vn.guardian.contracts.serde.AudioEventSerde;
+import vn.guardian.ingest.AudioTopic;
 import vn.guardian.ingest.RunningIngest;
 import vn.guardian.ingest.Wavs;
 import vn.guardian.testsupport.TestKafka;
@@ -118,6 +119,29 @@ class RecordingsApiTest {
         assertThat(Wavs.amplitudeAt(agentMiddle, 1000, 16000)).isLessThan(500);
         assertThat(Wavs.amplitudeAt(customerMiddle, 1000, 16000)).isGreaterThan(7000);
         assertThat(Wavs.amplitudeAt(customerMiddle, 440, 16000)).isLessThan(500);
+    }
+
+    @Test
+    void g711WavAndRawAudioBasicAreDecodedAndResampled() {
+        short[] agent = Wavs.sine(440, 8000, 8000, 8000);
+        short[] customer = Wavs.sine(1000, 8000, 8000, 8000);
+        Map<?, ?> wav = http.post().uri("/v1/recordings").header("X-Api-Key", RunningIngest.API_KEY).contentType(WAV)
+                .bodyValue(Wavs.wav(7, 2, 8000, 8, Wavs.mulawBytes(agent, customer)))
+                .exchange().expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody();
+        List<AudioEvent> events = readAudioTopic((String) wav.get("callId"), 10).stream().map(ConsumerRecord::value).toList();
+        assertThat(((CallStarted) events.get(0)).sourceFormat()).isEqualTo(new SourceFormat("mulaw", 8000, 2));
+        AudioChunk customerChunk = (AudioChunk) events.get(4);
+        assertThat(customerChunk.channel()).isEqualTo(1);
+        assertThat(Wavs.amplitudeAt(Wavs.samples(customerChunk.pcm()), 1000, 16000)).isBetween(7500.0, 8500.0);
+
+        Map<?, ?> basic = http.post().uri("/v1/recordings").header("X-Api-Key", RunningIngest.API_KEY)
+                .contentType(MediaType.parseMediaType("audio/basic")).bodyValue(Wavs.mulawBytes(agent))
+                .exchange().expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(basic.get("durationMs")).isEqualTo(1000);
+        List<AudioEvent> raw = readAudioTopic((String) basic.get("callId"), 6).stream().map(ConsumerRecord::value).toList();
+        assertThat(raw).hasSize(6);
+        assertThat(((CallStarted) raw.get(0)).sourceFormat()).isEqualTo(new SourceFormat("mulaw", 8000, 1));
+        assertThat(Wavs.amplitudeAt(Wavs.samples(((AudioChunk) raw.get(2)).pcm()), 440, 16000)).isBetween(7500.0, 8500.0);
     }
 
     @Test
@@ -277,46 +301,11 @@ class RecordingsApiTest {
         return body;
     }
 
-    /** Records ever written to the audio topic: the sum of its partitions' end offsets. */
     private static long audioRecordCount() {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(),
-                new StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < TestKafka.PARTITIONS; p++) {
-                partitions.add(new TopicPartition(Topics.AUDIO, p));
-            }
-            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-        }
+        return new AudioTopic(kafka.bootstrapServers()).recordCount();
     }
 
     private static List<ConsumerRecord<String, AudioEvent>> readAudioTopic(String callId, int expected) {
-        List<ConsumerRecord<String, AudioEvent>> found = new ArrayList<>();
-        try (KafkaConsumer<String, AudioEvent> consumer = new KafkaConsumer<>(consumerConfig(),
-                new StringDeserializer(), new AudioEventSerde())) {
-            consumer.subscribe(List.of(Topics.AUDIO));
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (found.size() < expected && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, AudioEvent> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (callId.equals(record.key())) {
-                        found.add(record);
-                    }
-                }
-            }
-            // anything extra would show up now
-            consumer.poll(Duration.ofMillis(300)).forEach(record -> {
-                if (callId.equals(record.key())) {
-                    found.add(record);
-                }
-            });
-        }
-        return found;
-    }
-
-    private static Map<String, Object> consumerConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return config;
+        return new AudioTopic(kafka.bootstrapServers()).read(callId, expected);
     }
 }
