@@ -39,6 +39,7 @@ class TranscriberConfiguration {
     @Bean
     TranscriberWorkers transcriberWorkers(TranscriberProperties properties, KafkaClients clients, Models models,
                                           RecognizerBudget budget, TranscriberMetrics metrics) {
-        return new TranscriberWorkers(properties.workers(), clients, models, budget, metrics);
+        return new TranscriberWorkers(properties.workers(), clients, models, budget, metrics,
+                properties.partialInterval(), properties.recognizerIdleTimeout());
     }
 }

@@ -2,6 +2,7 @@ package vn.guardian.transcriber;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,10 +17,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxRecognizers recognizers this replica may hold at once; a call beyond it goes to the DLQ
  * @param sampleRate     the rate the models expect and ingest normalizes to
  * @param modelCacheDir  where the bundled model is extracted, since Vosk needs a directory
+ * @param partialInterval        at most one partial result per call channel this often; 0 turns partials off
+ * @param recognizerIdleTimeout  a call that sends nothing this long is closed and its recognizers freed
  */
 @ConfigurationProperties("guardian.transcriber")
 public record TranscriberProperties(Map<String, String> models, Integer workers, String groupId, String instanceId,
-                                    Integer maxRecognizers, Integer sampleRate, String modelCacheDir) {
+                                    Integer maxRecognizers, Integer sampleRate, String modelCacheDir,
+                                    Duration partialInterval, Duration recognizerIdleTimeout) {
 
     /** The value of {@code models.en} that means "the model inside the jar". */
     public static final String BUNDLED = "bundled";
@@ -38,6 +42,12 @@ public record TranscriberProperties(Map<String, String> models, Integer workers,
         sampleRate = sampleRate == null ? 16000 : sampleRate;
         modelCacheDir = modelCacheDir == null || modelCacheDir.isBlank()
                 ? System.getProperty("java.io.tmpdir") + "/guardian-models" : modelCacheDir;
+        partialInterval = partialInterval == null ? Duration.ofSeconds(1) : partialInterval;
+        recognizerIdleTimeout = recognizerIdleTimeout == null ? Duration.ofMinutes(5) : recognizerIdleTimeout;
+        if (recognizerIdleTimeout.isNegative() || recognizerIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("guardian.transcriber.recognizer-idle-timeout=" + recognizerIdleTimeout
+                    + "; set a positive duration such as 5m");
+        }
         if (workers < 1) {
             throw new IllegalArgumentException("guardian.transcriber.workers=" + workers + "; set it to 1 or more");
         }

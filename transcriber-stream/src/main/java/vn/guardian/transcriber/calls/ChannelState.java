@@ -13,6 +13,9 @@ final class ChannelState implements AutoCloseable {
     /** Kafka offset and seq of the first chunk of the open utterance; -1 while none is open. */
     long utteranceStartOffset = -1;
     long utteranceStartSeq = -1;
+    /** Throttling of partial results: when the last one went out, and what it said. */
+    long lastPartialNanos;
+    String lastPartialText = "";
 
     ChannelState(ChannelRecognizer recognizer, long resumeSeq) {
         this.recognizer = recognizer;

@@ -2,20 +2,33 @@ package vn.guardian.transcriber.calls;
 
 import java.util.List;
 import vn.guardian.contracts.transcript.TranscriptSegment;
+import vn.guardian.transcriber.recognition.PartialTranscript;
 
 /**
  * What handling one audio record produced.
  *
- * @param segments  transcript segments to publish
- * @param rejection why the record goes to the DLQ; null when it was handled
- * @param fedAudio  whether PCM reached a recognizer (for the real-time-factor metric)
+ * @param segments          transcript segments to publish
+ * @param partials          throttled partial hypotheses to publish
+ * @param rejection         why the record goes to the DLQ; null when it was handled
+ * @param fedAudio          whether PCM reached a recognizer (for the real-time-factor metric)
+ * @param waitsForCapacity  the record needs recognizers the replica has not got free: not handled, retry it later
  */
-public record Outcome(List<TranscriptSegment> segments, Rejection rejection, boolean fedAudio) {
+public record Outcome(List<TranscriptSegment> segments, List<PartialTranscript> partials, Rejection rejection,
+                      boolean fedAudio, boolean waitsForCapacity) {
 
-    static final Outcome NOTHING = new Outcome(List.of(), null, false);
+    static final Outcome NOTHING = new Outcome(List.of(), List.of(), null, false, false);
+    static final Outcome WAIT_FOR_CAPACITY = new Outcome(List.of(), List.of(), null, false, true);
 
     static Outcome rejected(String reason, String detail) {
-        return new Outcome(List.of(), new Rejection(reason, detail), false);
+        return rejected(new Rejection(reason, detail));
+    }
+
+    public static Outcome rejected(Rejection rejection) {
+        return new Outcome(List.of(), List.of(), rejection, false, false);
+    }
+
+    static Outcome segments(List<TranscriptSegment> segments) {
+        return new Outcome(segments, List.of(), null, false, false);
     }
 
     /**
@@ -35,6 +48,8 @@ public record Outcome(List<TranscriptSegment> segments, Rejection rejection, boo
         public static final String OVER_CAPACITY = "over-capacity";
         public static final String DUPLICATE_CALL = "duplicate-call";
         public static final String PROCESSING_FAILED = "processing-failed";
+        public static final String RECOGNIZER_FAILED = "recognizer-failed";
+        public static final String IDLE_EXPIRED = "idle-expired";
 
         /** The DLQ reason header's value: the code, then the detail. */
         public String header() {

@@ -3,7 +3,9 @@ package vn.guardian.transcriber.calls;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +17,7 @@ import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.transcriber.recognition.ChannelRecognizer;
 import vn.guardian.transcriber.recognition.Models;
+import vn.guardian.transcriber.recognition.PartialTranscript;
 
 /**
  * The live calls of one audio-topic partition, owned by the worker the partition is assigned to.
@@ -31,15 +34,27 @@ public final class PartitionCalls implements AutoCloseable {
     /** Kafka's default offset.metadata.max.bytes is 4096; stay clear of it. */
     private static final int METADATA_LIMIT = 4000;
 
+    /** Rejected calls remembered so their later chunks get the same reason; bounded, since some never end. */
+    private static final int REMEMBERED_REJECTIONS = 10_000;
+
     private final Models models;
     private final RecognizerBudget budget;
+    private final long partialIntervalNanos;
     private final Map<String, OpenCall> calls = new HashMap<>();
-    private final Map<String, Rejection> rejectedCalls = new HashMap<>();
+    private final Map<String, Rejection> rejectedCalls = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Rejection> eldest) {
+            return size() > REMEMBERED_REJECTIONS;
+        }
+    };
 
     private static final class OpenCall {
         final CallStarted started;
         final long startedOffset;
         final List<ChannelState> channels;
+        /** For the idle timeout: when a record of this call was last handled, and the latest chunk's ingest time. */
+        long lastActivityNanos = System.nanoTime();
+        long lastIngestedAt;
 
         OpenCall(CallStarted started, long startedOffset, List<ChannelState> channels) {
             this.started = started;
@@ -52,9 +67,13 @@ public final class PartitionCalls implements AutoCloseable {
     public record RecoveryPoint(long startedOffset, long[] resumeSeqs) {
     }
 
-    public PartitionCalls(Models models, RecognizerBudget budget) {
+    /**
+     * @param partialInterval at most one partial result per call channel per interval; zero turns partials off
+     */
+    public PartitionCalls(Models models, RecognizerBudget budget, Duration partialInterval) {
         this.models = models;
         this.budget = budget;
+        this.partialIntervalNanos = partialInterval.toNanos();
     }
 
     public Outcome onCallStarted(CallStarted started, long offset) {
@@ -62,11 +81,21 @@ public final class PartitionCalls implements AutoCloseable {
             return Outcome.rejected(Rejection.DUPLICATE_CALL, "call " + started.callId()
                     + " is already open; a call id must be unique");
         }
-        long[] fromStart = new long[started.channelRoles().size()];
-        Rejection rejection = open(started, offset, fromStart);
+        int channelCount = started.channelRoles().size();
+        if (channelCount > budget.max()) {
+            Rejection rejection = new Rejection(Rejection.OVER_CAPACITY, "call " + started.callId() + " needs "
+                    + channelCount + " recognizers but guardian.transcriber.max-recognizers is " + budget.max()
+                    + "; raise it");
+            rejectedCalls.put(started.callId(), rejection);
+            return Outcome.rejected(rejection);
+        }
+        Rejection rejection = open(started, offset, new long[channelCount]);
+        if (rejection == NO_ROOM) {
+            return Outcome.WAIT_FOR_CAPACITY; // the worker pauses the partition until recognizers free up
+        }
         if (rejection != null) {
             rejectedCalls.put(started.callId(), rejection);
-            return new Outcome(List.of(), rejection, false);
+            return Outcome.rejected(rejection);
         }
         return Outcome.NOTHING;
     }
@@ -75,11 +104,20 @@ public final class PartitionCalls implements AutoCloseable {
     public void recover(CallStarted started, RecoveryPoint point) {
         if (!calls.containsKey(started.callId())) {
             Rejection rejection = open(started, point.startedOffset(), point.resumeSeqs());
+            if (rejection == NO_ROOM) {
+                // a takeover has no record to wait on: this call's chunks go to the DLQ
+                rejection = new Rejection(Rejection.OVER_CAPACITY, "call " + started.callId() + " needs "
+                        + started.channelRoles().size() + " recognizers but this replica holds " + budget.active()
+                        + " at a takeover; raise guardian.transcriber.max-recognizers or add replicas");
+            }
             if (rejection != null) {
                 rejectedCalls.put(started.callId(), rejection);
             }
         }
     }
+
+    /** {@link #open}'s answer when the replica has no recognizers free right now. */
+    private static final Rejection NO_ROOM = new Rejection(Rejection.OVER_CAPACITY, "no recognizers free");
 
     private Rejection open(CallStarted started, long offset, long[] resumeSeqs) {
         Optional<Model> model = models.forLanguage(started.language());
@@ -90,9 +128,7 @@ public final class PartitionCalls implements AutoCloseable {
         }
         int channelCount = started.channelRoles().size();
         if (!budget.tryAcquire(channelCount)) {
-            return new Rejection(Rejection.OVER_CAPACITY, "call " + started.callId() + " needs " + channelCount
-                    + " recognizers but this replica holds " + budget.active()
-                    + "; raise guardian.transcriber.max-recognizers or add replicas");
+            return NO_ROOM;
         }
         List<ChannelState> channels = new ArrayList<>(channelCount);
         try {
@@ -116,7 +152,7 @@ public final class PartitionCalls implements AutoCloseable {
         OpenCall call = calls.get(chunk.callId());
         if (call == null) {
             Rejection rejected = rejectedCalls.get(chunk.callId());
-            return rejected != null ? new Outcome(List.of(), rejected, false)
+            return rejected != null ? Outcome.rejected(rejected)
                     : Outcome.rejected(Rejection.UNKNOWN_CALL, "no CallStarted seen for call " + chunk.callId()
                     + " before its chunk seq " + chunk.seq() + " on channel " + chunk.channel());
         }
@@ -142,12 +178,70 @@ public final class PartitionCalls implements AutoCloseable {
             channel.utteranceStartSeq = chunk.seq();
         }
         channel.nextSeq++;
-        Optional<TranscriptSegment> segment = channel.recognizer.accept(chunk);
+        call.lastActivityNanos = System.nanoTime();
+        call.lastIngestedAt = chunk.ingestedAt();
+        Optional<TranscriptSegment> segment;
+        try {
+            segment = channel.recognizer.accept(chunk);
+        } catch (RuntimeException e) {
+            // this call's recognizer is unusable; free the call so the others in the partition keep flowing
+            calls.remove(chunk.callId());
+            release(call);
+            Rejection rejection = new Rejection(Rejection.RECOGNIZER_FAILED, "Vosk failed on call " + chunk.callId()
+                    + " channel " + chunk.channel() + " seq " + chunk.seq() + " (" + e + "); the call was closed and"
+                    + " its later chunks go to the DLQ too; replay it from the DLQ once the cause is fixed");
+            rejectedCalls.put(chunk.callId(), rejection);
+            return Outcome.rejected(rejection);
+        }
         if (!channel.recognizer.utteranceOpen()) {
             channel.utteranceStartOffset = -1;
             channel.utteranceStartSeq = -1;
         }
-        return new Outcome(segment.map(List::of).orElse(List.of()), null, true);
+        if (segment.isPresent()) {
+            return new Outcome(List.of(segment.get()), List.of(), null, true, false);
+        }
+        return new Outcome(List.of(), partial(channel, chunk.ingestedAt()), null, true, false);
+    }
+
+    /** The channel's hypothesis, at most once per partial interval and only when it changed. */
+    private List<PartialTranscript> partial(ChannelState channel, long ingestedAt) {
+        long now = System.nanoTime();
+        if (partialIntervalNanos <= 0 || now - channel.lastPartialNanos < partialIntervalNanos) {
+            return List.of();
+        }
+        Optional<PartialTranscript> partial = channel.recognizer.partial(ingestedAt);
+        if (partial.isEmpty() || partial.get().text().equals(channel.lastPartialText)) {
+            return List.of();
+        }
+        channel.lastPartialNanos = now;
+        channel.lastPartialText = partial.get().text();
+        return List.of(partial.get());
+    }
+
+    /**
+     * Closes the calls that sent nothing for {@code idleTimeout}, so a feed that never ends a call cannot hold
+     * recognizers forever. Their open utterances are flushed as segments; their later chunks go to the DLQ.
+     */
+    public Outcome expireIdle(long nowNanos, Duration idleTimeout) {
+        List<TranscriptSegment> segments = new ArrayList<>();
+        for (Iterator<OpenCall> it = calls.values().iterator(); it.hasNext(); ) {
+            OpenCall call = it.next();
+            if (nowNanos - call.lastActivityNanos < idleTimeout.toNanos()) {
+                continue;
+            }
+            it.remove();
+            try {
+                for (ChannelState channel : call.channels) {
+                    channel.recognizer.finish(call.lastIngestedAt).ifPresent(segments::add);
+                }
+            } finally {
+                release(call);
+            }
+            rejectedCalls.put(call.started.callId(), new Rejection(Rejection.IDLE_EXPIRED, "call "
+                    + call.started.callId() + " sent nothing for " + idleTimeout + " and was closed; raise "
+                    + "guardian.transcriber.recognizer-idle-timeout if feeds pause that long"));
+        }
+        return Outcome.segments(segments);
     }
 
     public Outcome onCallEnded(CallEnded ended) {
@@ -164,7 +258,7 @@ public final class PartitionCalls implements AutoCloseable {
         } finally {
             release(call);
         }
-        return new Outcome(segments, null, false);
+        return Outcome.segments(segments);
     }
 
     /** The offset to commit after handling everything before {@code nextOffset}: the oldest open utterance's start. */
@@ -225,6 +319,11 @@ public final class PartitionCalls implements AutoCloseable {
             points.add(new RecoveryPoint(Long.parseLong(parts[0]), resume));
         }
         return points;
+    }
+
+    /** The recognizer of one open call channel; tests break it to stand in for a native failure. */
+    ChannelRecognizer recognizer(String callId, int channel) {
+        return calls.get(callId).channels.get(channel).recognizer;
     }
 
     /** Calls currently open. */

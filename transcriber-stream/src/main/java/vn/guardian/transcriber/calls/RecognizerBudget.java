@@ -29,6 +29,11 @@ public final class RecognizerBudget {
         active.addAndGet(-n);
     }
 
+    /** The cap, guardian.transcriber.max-recognizers. */
+    public int max() {
+        return max;
+    }
+
     /** Recognizers currently open in this replica. */
     public int active() {
         return active.get();

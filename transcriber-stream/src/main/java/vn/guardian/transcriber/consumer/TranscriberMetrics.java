@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +25,7 @@ public final class TranscriberMetrics {
     private final DistributionSummary realTimeFactor;
     private final Timer chunkProcessing;
     private final Map<TopicPartition, Lag> lags = new ConcurrentHashMap<>();
+    private final Set<TopicPartition> paused = ConcurrentHashMap.newKeySet();
 
     private record Lag(AtomicLong records, Gauge gauge) {
     }
@@ -45,6 +47,9 @@ public final class TranscriberMetrics {
         this.chunkProcessing = Timer.builder("guardian.transcriber.chunk.processing")
                 .description("Time to feed one audio chunk to its recognizer")
                 .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        Gauge.builder("guardian.transcriber.partitions.paused", paused, Set::size)
+                .description("Audio partitions paused because every recognizer of this replica is in use")
                 .register(registry);
     }
 
@@ -76,6 +81,14 @@ public final class TranscriberMetrics {
                     .register(registry);
             return new Lag(value, gauge);
         }).records().set(records);
+    }
+
+    void partitionPaused(TopicPartition partition, boolean isPaused) {
+        if (isPaused) {
+            paused.add(partition);
+        } else {
+            paused.remove(partition);
+        }
     }
 
     /** The partition moved to another replica: its lag is no longer ours to report. */

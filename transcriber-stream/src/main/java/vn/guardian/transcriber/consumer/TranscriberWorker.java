@@ -3,10 +3,12 @@ package vn.guardian.transcriber.consumer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -32,12 +34,14 @@ import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.audio.CallStarted;
 import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.serde.Json;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.transcriber.calls.Outcome;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.transcriber.calls.PartitionCalls;
 import vn.guardian.transcriber.calls.RecognizerBudget;
 import vn.guardian.transcriber.recognition.Models;
+import vn.guardian.transcriber.recognition.PartialTranscript;
 
 /**
  * One consumer-group member: polls the audio topic, feeds the recognizers of the calls in its partitions, and
@@ -49,6 +53,7 @@ public final class TranscriberWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(TranscriberWorker.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RECOVERY_FETCH = Duration.ofSeconds(10);
+    private static final long IDLE_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -60,12 +65,19 @@ public final class TranscriberWorker implements Runnable {
     private final AudioEventSerde audio = EventSerdes.audio();
     private final Serializer<TranscriptSegment> transcripts = EventSerdes.transcript().serializer();
     private final Map<TopicPartition, PartitionCalls> partitions = new HashMap<>();
+    /** Partitions stopped at a CallStarted that found no recognizer free; resumed when one frees up. */
+    private final Set<TopicPartition> paused = new HashSet<>();
+    private final Duration partialInterval;
+    private final Duration idleTimeout;
+    private long nextIdleCheck = System.nanoTime();
     private volatile boolean running = true;
     private volatile boolean alive;
 
     TranscriberWorker(String name, KafkaClients clients, Models models, RecognizerBudget budget,
-                      TranscriberMetrics metrics) {
+                      TranscriberMetrics metrics, Duration partialInterval, Duration idleTimeout) {
         this.name = name;
+        this.partialInterval = partialInterval;
+        this.idleTimeout = idleTimeout;
         this.clients = clients;
         this.consumer = clients.consumer(name);
         this.producer = clients.transactionalProducer(name);
@@ -81,10 +93,12 @@ public final class TranscriberWorker implements Runnable {
             initTransactions();
             consumer.subscribe(List.of(Topics.AUDIO), new Rebalance());
             while (running) {
+                resumeWhenRecognizersFree();
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
                 if (!records.isEmpty()) {
                     process(records);
                 }
+                expireIdleCalls();
                 reportLag();
             }
         } catch (WakeupException e) {
@@ -118,20 +132,86 @@ public final class TranscriberWorker implements Runnable {
     }
 
     private void process(ConsumerRecords<String, byte[]> records) {
-        producer.beginTransaction();
-        try {
+        inTransaction(() -> {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (TopicPartition partition : records.partitions()) {
-                PartitionCalls calls = partitions.computeIfAbsent(partition, p -> new PartitionCalls(models, budget));
+                PartitionCalls calls = partitions.computeIfAbsent(partition, p -> newCalls());
                 long next = -1;
                 for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                    handle(record, calls);
+                    if (!handle(record, calls)) {
+                        // no recognizer free: stop this partition here instead of running out of memory
+                        consumer.seek(partition, record.offset());
+                        consumer.pause(List.of(partition));
+                        paused.add(partition);
+                        metrics.partitionPaused(partition, true);
+                        log.warn("Worker {} pauses {} at offset {}: all {} recognizers of this replica are in use",
+                                name, partition, record.offset(), budget.max());
+                        next = record.offset();
+                        break;
+                    }
                     next = record.offset() + 1;
                 }
-                long commit = calls.commitOffset(next);
-                offsets.put(partition, new OffsetAndMetadata(commit, Optional.empty(), calls.commitMetadata(commit)));
+                offsets.put(partition, commit(calls, next));
             }
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            return offsets;
+        });
+    }
+
+    private static OffsetAndMetadata commit(PartitionCalls calls, long next) {
+        long commit = calls.commitOffset(next);
+        return new OffsetAndMetadata(commit, Optional.empty(), calls.commitMetadata(commit));
+    }
+
+    private PartitionCalls newCalls() {
+        return new PartitionCalls(models, budget, partialInterval);
+    }
+
+    private void resumeWhenRecognizersFree() {
+        if (!paused.isEmpty() && budget.active() < budget.max()) {
+            consumer.resume(paused);
+            paused.forEach(partition -> metrics.partitionPaused(partition, false));
+            paused.clear();
+        }
+    }
+
+    /** Frees the recognizers of calls that went quiet, publishing their last words and moving the commit on. */
+    private void expireIdleCalls() {
+        long now = System.nanoTime();
+        if (now < nextIdleCheck) {
+            return;
+        }
+        nextIdleCheck = now + IDLE_CHECK_NANOS;
+        Map<TopicPartition, Outcome> expired = new HashMap<>();
+        for (Map.Entry<TopicPartition, PartitionCalls> entry : partitions.entrySet()) {
+            int open = entry.getValue().openCalls();
+            Outcome outcome = entry.getValue().expireIdle(now, idleTimeout);
+            if (entry.getValue().openCalls() < open) {
+                log.warn("Worker {} closed {} call(s) of {} idle for {}", name, open - entry.getValue().openCalls(),
+                        entry.getKey(), idleTimeout);
+                expired.put(entry.getKey(), outcome);
+            }
+        }
+        if (expired.isEmpty()) {
+            return;
+        }
+        inTransaction(() -> {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            expired.forEach((partition, outcome) -> {
+                publish(outcome);
+                offsets.put(partition, commit(partitions.get(partition), consumer.position(partition)));
+            });
+            return offsets;
+        });
+    }
+
+    /** Runs {@code work} in one Kafka transaction together with the offsets it returns. */
+    private void inTransaction(Supplier<Map<TopicPartition, OffsetAndMetadata>> work) {
+        producer.beginTransaction();
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets = work.get();
+            if (!offsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            }
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                  | AuthorizationException e) {
@@ -144,13 +224,14 @@ public final class TranscriberWorker implements Runnable {
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> record, PartitionCalls calls) {
+    /** Handles one record; false when it must wait for a free recognizer (nothing was done). */
+    private boolean handle(ConsumerRecord<String, byte[]> record, PartitionCalls calls) {
         AudioEvent event;
         try {
             event = audio.deserialize(record.topic(), record.headers(), record.value());
         } catch (SerializationException e) {
             deadLetter(record, new Rejection(Rejection.UNDESERIALIZABLE, e.getMessage()));
-            return;
+            return true;
         }
         long start = System.nanoTime();
         Outcome outcome;
@@ -170,14 +251,26 @@ public final class TranscriberWorker implements Runnable {
         } catch (RuntimeException e) {
             // e.g. Vosk failing to create a recognizer: one record must not stop the partition
             log.error("Worker {} could not process {}-{}@{}", name, record.topic(), record.partition(), record.offset(), e);
-            outcome = new Outcome(List.of(), new Rejection(Rejection.PROCESSING_FAILED, String.valueOf(e)), false);
+            outcome = Outcome.rejected(new Rejection(Rejection.PROCESSING_FAILED, String.valueOf(e)));
+        }
+        if (outcome.waitsForCapacity()) {
+            return false;
         }
         if (outcome.rejection() != null) {
             deadLetter(record, outcome.rejection());
         }
+        publish(outcome);
+        return true;
+    }
+
+    private void publish(Outcome outcome) {
         for (TranscriptSegment segment : outcome.segments()) {
             producer.send(new ProducerRecord<>(Topics.TRANSCRIPTS, segment.callId(),
                     transcripts.serialize(Topics.TRANSCRIPTS, segment)));
+        }
+        for (PartialTranscript partial : outcome.partials()) {
+            producer.send(new ProducerRecord<>(Topics.PARTIAL_TRANSCRIPTS, partial.callId(),
+                    Json.MAPPER.writeValueAsBytes(partial)));
         }
         metrics.segmentsEmitted(outcome.segments().size());
     }
@@ -198,6 +291,9 @@ public final class TranscriberWorker implements Runnable {
     /** After an aborted transaction: forget all call state and resume every partition from its committed offset. */
     private void rewind() {
         Set<TopicPartition> assigned = consumer.assignment();
+        consumer.resume(paused);
+        paused.forEach(partition -> metrics.partitionPaused(partition, false));
+        paused.clear();
         closeAllPartitions();
         restore(assigned, true);
     }
@@ -209,7 +305,7 @@ public final class TranscriberWorker implements Runnable {
         }
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(assigned));
         for (TopicPartition partition : assigned) {
-            PartitionCalls calls = new PartitionCalls(models, budget);
+            PartitionCalls calls = newCalls();
             PartitionCalls previous = partitions.put(partition, calls);
             if (previous != null) {
                 previous.close();
@@ -255,6 +351,9 @@ public final class TranscriberWorker implements Runnable {
             // everything handled so far is committed; the new owner replays the open utterances
             for (TopicPartition partition : revoked) {
                 metrics.partitionGone(partition);
+                if (paused.remove(partition)) {
+                    metrics.partitionPaused(partition, false);
+                }
                 PartitionCalls calls = partitions.remove(partition);
                 if (calls != null) {
                     calls.close();

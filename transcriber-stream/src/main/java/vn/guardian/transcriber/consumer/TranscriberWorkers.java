@@ -1,5 +1,6 @@
 package vn.guardian.transcriber.consumer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +23,15 @@ public final class TranscriberWorkers implements SmartLifecycle {
     private final Models models;
     private final RecognizerBudget budget;
     private final TranscriberMetrics metrics;
+    private final Duration partialInterval;
+    private final Duration idleTimeout;
     private final List<TranscriberWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
     public TranscriberWorkers(int count, KafkaClients clients, Models models, RecognizerBudget budget,
-                              TranscriberMetrics metrics) {
+                              TranscriberMetrics metrics, Duration partialInterval, Duration idleTimeout) {
+        this.partialInterval = partialInterval;
+        this.idleTimeout = idleTimeout;
         this.count = count;
         this.clients = clients;
         this.models = models;
@@ -37,7 +42,8 @@ public final class TranscriberWorkers implements SmartLifecycle {
     @Override
     public synchronized void start() {
         for (int i = 0; i < count; i++) {
-            TranscriberWorker worker = new TranscriberWorker("worker-" + i, clients, models, budget, metrics);
+            TranscriberWorker worker = new TranscriberWorker("worker-" + i, clients, models, budget, metrics,
+                    partialInterval, idleTimeout);
             Thread thread = new Thread(worker, "transcriber-worker-" + i);
             workers.add(worker);
             threads.add(thread);

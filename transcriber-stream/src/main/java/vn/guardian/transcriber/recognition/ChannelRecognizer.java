@@ -41,6 +41,11 @@ public final class ChannelRecognizer implements AutoCloseable {
 
     /** Feeds one chunk; returns the segment it closed, if Vosk saw the utterance end and heard words. */
     public Optional<TranscriptSegment> accept(AudioChunk chunk) {
+        if (closed) {
+            // a freed native recognizer must never be touched: that would crash the whole JVM
+            throw new IllegalStateException("recognizer of call " + identity.callId() + " channel "
+                    + identity.channel() + " is closed");
+        }
         if (offsetMs < 0) {
             offsetMs = chunk.startSample() * 1000 / sampleRate;
         }
@@ -53,9 +58,24 @@ public final class ChannelRecognizer implements AutoCloseable {
         return segment(recognizer.getResult(), chunk.ingestedAt());
     }
 
+    /** The current hypothesis for the open utterance, if it has words; call after {@link #accept} returned empty. */
+    public Optional<PartialTranscript> partial(long ingestedAt) {
+        if (closed || utteranceStartSample < 0) {
+            return Optional.empty();
+        }
+        String text = Json.MAPPER.readTree(recognizer.getPartialResult()).path("partial").asString("").trim();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PartialTranscript(
+                SegmentIds.of(identity.callId(), identity.channel(), utteranceStartSample), identity.callId(),
+                identity.tenant(), identity.channel(), identity.channelRole(), utteranceStartSample * 1000 / sampleRate,
+                text, identity.language(), ingestedAt, System.currentTimeMillis()));
+    }
+
     /** Flushes the recognizer at the end of the call; returns the last segment, if it heard words. */
     public Optional<TranscriptSegment> finish(long closingChunkIngestedAt) {
-        if (utteranceStartSample < 0) {
+        if (closed || utteranceStartSample < 0) {
             return Optional.empty();
         }
         return segment(recognizer.getFinalResult(), closingChunkIngestedAt);

@@ -2,19 +2,24 @@ package vn.guardian.transcriber.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.AudioEvent;
 import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.audio.CallStarted;
+import vn.guardian.contracts.audio.SourceFormat;
+import vn.guardian.contracts.transcript.SegmentIds;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.transcriber.Speech;
 import vn.guardian.transcriber.TestCalls;
 import vn.guardian.transcriber.TestModels;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
+import vn.guardian.transcriber.recognition.PartialTranscript;
 
 /** The per-partition call rules, driven with the real model and no broker; offsets are list indexes. */
 class PartitionCallsTest {
@@ -107,8 +112,103 @@ class PartitionCallsTest {
                         "need help with my bill");
     }
 
+    @Test
+    void aCallBeyondTheRecognizerBoundWaitsInsteadOfBeingRejected() {
+        RecognizerBudget two = new RecognizerBudget(2);
+        try (PartitionCalls calls = new PartitionCalls(TestModels.get(), two, Duration.ZERO)) {
+            assertThat(calls.onCallStarted(TestCalls.started("first", "en"), 0)).isEqualTo(Outcome.NOTHING);
+
+            Outcome second = calls.onCallStarted(TestCalls.started("second", "en"), 1);
+            assertThat(second.waitsForCapacity()).isTrue();
+            assertThat(second.rejection()).isNull();
+            assertThat(two.active()).isEqualTo(2);
+
+            calls.onCallEnded(new CallEnded("first", "acme", "completed", 0));
+            assertThat(calls.onCallStarted(TestCalls.started("second", "en"), 1)).isEqualTo(Outcome.NOTHING);
+
+            CallStarted conference = new CallStarted("conference", "acme", "en", new SourceFormat("pcm_s16le", 16000, 3),
+                    List.of("agent", "customer", "supervisor"), 16000, Map.of(), 0);
+            assertThat(calls.onCallStarted(conference, 2).rejection().detail())
+                    .contains("needs 3 recognizers", "max-recognizers is 2");
+        }
+        assertThat(two.active()).isZero();
+    }
+
+    @Test
+    void aCallThatGoesQuietIsClosedWithItsLastWordsAndItsRecognizersFreed() {
+        PartitionCalls calls = calls();
+        calls.onCallStarted(TestCalls.started("quiet", "en"), 0);
+        List<AudioChunk> chunks = Speech.chunks(Speech.NEED_HELP, "quiet", 0, 0);
+        List<TranscriptSegment> heard = new ArrayList<>();
+        for (int i = 0; i < 12; i++) { // 3 s: mid-sentence, the feed stops without CallEnded
+            heard.addAll(calls.onChunk(chunks.get(i), 1 + i).segments());
+        }
+        Duration idle = Duration.ofMinutes(5);
+        assertThat(calls.expireIdle(System.nanoTime(), idle).segments()).isEmpty();
+        assertThat(calls.openCalls()).isOne();
+
+        Outcome expired = calls.expireIdle(System.nanoTime() + idle.toNanos(), idle);
+
+        assertThat(expired.segments()).singleElement().satisfies(segment -> assertThat(segment.callId()).isEqualTo("quiet"));
+        heard.addAll(expired.segments());
+        assertThat(heard.get(0).segmentId()).isEqualTo(SegmentIds.of("quiet", 0, 0));
+        assertThat(String.join(" ", heard.stream().map(TranscriptSegment::text).toList())).contains("hello my name");
+        assertThat(calls.openCalls()).isZero();
+        assertThat(budget.active()).isZero();
+        assertThat(calls.onChunk(chunks.get(12), 13).rejection().reason()).isEqualTo(Rejection.IDLE_EXPIRED);
+    }
+
+    @Test
+    void aRecognizerFailureClosesOnlyItsOwnCall() {
+        PartitionCalls calls = calls();
+        List<AudioEvent> healthy = TestCalls.call("healthy", Speech.TWO_UTTERANCES, Speech.NEED_HELP);
+        calls.onCallStarted(TestCalls.started("broken", "en"), 0);
+        calls.recognizer("broken", 0).close(); // stands in for a recognizer whose native side failed
+        List<AudioChunk> broken = Speech.chunks(Speech.NEED_HELP, "broken", 0, 0);
+
+        List<TranscriptSegment> segments = new ArrayList<>();
+        List<Rejection> rejections = new ArrayList<>();
+        for (int i = 0; i < healthy.size(); i++) {
+            Outcome outcome = handle(calls, healthy.get(i), 1 + 2 * i);
+            segments.addAll(outcome.segments());
+            assertThat(outcome.rejection()).isNull();
+            if (i < 3) {
+                rejections.add(calls.onChunk(broken.get(i), 2 + 2 * i).rejection());
+            }
+        }
+
+        assertThat(rejections).extracting(Rejection::reason).containsOnly(Rejection.RECOGNIZER_FAILED);
+        assertThat(rejections.get(0).detail()).contains("call broken channel 0 seq 0", "closed");
+        assertThat(segments).extracting(TranscriptSegment::text).contains("good morning how are you today");
+        assertThat(budget.active()).isZero();
+    }
+
+    @Test
+    void partialResultsAreThrottledAndNameTheUtteranceTheyBelongTo() {
+        PartitionCalls calls = new PartitionCalls(TestModels.get(), budget, Duration.ofMillis(500));
+        opened.add(calls);
+        calls.onCallStarted(TestCalls.started("live", "en"), 0);
+        List<AudioChunk> chunks = Speech.chunks(Speech.NEED_HELP, "live", 0, 0);
+        List<PartialTranscript> partials = new ArrayList<>();
+        List<TranscriptSegment> segments = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < chunks.size(); i++) {
+            Outcome outcome = calls.onChunk(chunks.get(i), 1 + i);
+            partials.addAll(outcome.partials());
+            segments.addAll(outcome.segments());
+        }
+        segments.addAll(calls.onCallEnded(new CallEnded("live", "acme", "completed", 0)).segments());
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(partials).isNotEmpty();
+        assertThat(partials.size()).as("at most one per 500 ms in %d ms", elapsedMs).isLessThanOrEqualTo((int) (elapsedMs / 500) + 1);
+        assertThat(partials).anySatisfy(partial -> assertThat(partial.text()).contains("hello"));
+        assertThat(partials).extracting(PartialTranscript::segmentId)
+                .isSubsetOf(segments.stream().map(TranscriptSegment::segmentId).toList());
+    }
+
     private PartitionCalls calls() {
-        PartitionCalls calls = new PartitionCalls(TestModels.get(), budget);
+        PartitionCalls calls = new PartitionCalls(TestModels.get(), budget, java.time.Duration.ofMillis(100));
         opened.add(calls);
         return calls;
     }

@@ -63,14 +63,19 @@ class TranscriberIntegrationTest {
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new AudioEventSerde());
     }
 
-    static ConfigurableApplicationContext startApp(String instanceId) {
+    static ConfigurableApplicationContext startApp(String instanceId, String... more) {
         // as arguments, like the standalone module: they win over transcriber-stream.yml
-        return TranscriberApplication.application().run(
+        List<String> args = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--server.port=0",
                 "--guardian.transcriber.workers=2",
                 "--guardian.transcriber.instance-id=" + instanceId,
-                "--guardian.transcriber.model-cache-dir=" + TestModels.CACHE_DIR);
+                // static members do not leave on close: the next replica gets the partitions after this timeout
+                "--spring.kafka.consumer.properties.session.timeout.ms=6000",
+                "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
+                "--guardian.transcriber.model-cache-dir=" + TestModels.CACHE_DIR));
+        args.addAll(List.of(more));
+        return TranscriberApplication.application().run(args.toArray(String[]::new));
     }
 
     @AfterAll
@@ -140,7 +145,13 @@ class TranscriberIntegrationTest {
         assertThat(get(port, "/actuator/prometheus"))
                 .contains("guardian_transcriber_chunks_total", "guardian_transcriber_segments_total",
                         "guardian_transcriber_dlq_total{reason=\"unknown-call\"}",
-                        "guardian_transcriber_recognizers_active", "guardian_transcriber_realtime_factor");
+                        "guardian_transcriber_recognizers_active", "guardian_transcriber_realtime_factor",
+                        "guardian_transcriber_consumer_lag{partition=\"0\",topic=\"guardian.audio\"}",
+                        "guardian_transcriber_chunk_processing_seconds", "guardian_transcriber_partitions_paused");
+        List<ConsumerRecord<String, byte[]>> partials = read(Topics.PARTIAL_TRANSCRIPTS,
+                records -> records.stream().anyMatch(r -> "call-it-1".equals(r.key())));
+        assertThat(partials).filteredOn(r -> "call-it-1".equals(r.key())).allSatisfy(r -> assertThat(
+                new String(r.value(), StandardCharsets.UTF_8)).contains("\"callId\":\"call-it-1\"", "\"text\":\""));
     }
 
     @Test
@@ -171,6 +182,30 @@ class TranscriberIntegrationTest {
         assertThat(customer.segmentId()).isEqualTo(SegmentIds.of("call-it-2", 1, 0));
         assertThat(customer.text()).contains("need help with my bill");
         assertThat(read(Topics.DLQ, records -> true)).noneMatch(r -> "call-it-2".equals(r.key()));
+    }
+
+    @Test
+    @Order(3)
+    void aCallBeyondTheRecognizerBoundWaitsForAFreeRecognizerInsteadOfBeingDropped() throws Exception {
+        app.close();
+        app = startApp("it-c", "--guardian.transcriber.max-recognizers=2");
+        List<AudioEvent> first = TestCalls.call("call-it-3a", Speech.TWO_UTTERANCES, Speech.NEED_HELP);
+        List<AudioEvent> second = TestCalls.call("call-it-3b", Speech.NEED_HELP, Speech.TWO_UTTERANCES);
+        int firstHalf = 1 + 2 * 14;
+        first.subList(0, firstHalf).forEach(event -> send(0, event));
+        producer.flush();
+        assertThat(segments("call-it-3a", 1)).isNotEmpty(); // holds both recognizers now
+        second.forEach(event -> send(2, event)); // another partition: it pauses until the first call ends
+        producer.flush();
+        Thread.sleep(2000);
+        assertThat(read(Topics.TRANSCRIPTS, records -> true)).noneMatch(r -> "call-it-3b".equals(r.key()));
+
+        first.subList(firstHalf, first.size()).forEach(event -> send(0, event));
+        producer.flush();
+
+        assertThat(segments("call-it-3b", 3)).extracting(TranscriptSegment::text)
+                .contains("good morning how are you today", "please tell me your account number");
+        assertThat(read(Topics.DLQ, records -> true)).noneMatch(r -> r.key() != null && r.key().startsWith("call-it-3"));
     }
 
     private static void send(int partition, AudioEvent event) {

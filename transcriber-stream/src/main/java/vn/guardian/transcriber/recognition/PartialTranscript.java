@@ -1,0 +1,15 @@
+package vn.guardian.transcriber.recognition;
+
+/**
+ * A hypothesis for the utterance still being spoken, for live views on {@code guardian.transcripts.partial}.
+ * Throttled and best effort: the final {@code TranscriptSegment} with the same segmentId replaces it.
+ * Defined here until contracts has one (see README).
+ *
+ * @param segmentId   the id the final segment of this utterance will have
+ * @param startMs     audio time where the utterance began
+ * @param ingestedAt  ingest timestamp of the latest chunk heard
+ * @param emittedAt   when the transcriber produced this hypothesis
+ */
+public record PartialTranscript(String segmentId, String callId, String tenant, int channel, String channelRole,
+                                long startMs, String text, String language, long ingestedAt, long emittedAt) {
+}
