@@ -1,0 +1,346 @@
+package vn.guardian.benchmark;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.util.FileSystemUtils;
+import vn.guardian.benchmark.audio.SampleCall;
+import vn.guardian.benchmark.live.CallFeed;
+import vn.guardian.benchmark.live.KafkaCallFeed;
+import vn.guardian.benchmark.live.LiveLoad;
+import vn.guardian.benchmark.live.LiveRun;
+import vn.guardian.benchmark.pipeline.BenchPipeline;
+import vn.guardian.benchmark.pipeline.IngestClient;
+import vn.guardian.benchmark.pipeline.VerdictRows;
+import vn.guardian.benchmark.raw.RawVosk;
+import vn.guardian.benchmark.report.Format;
+import vn.guardian.benchmark.report.ReportJson;
+import vn.guardian.benchmark.report.TextTable;
+import vn.guardian.benchmark.resources.ResourceMonitor;
+import vn.guardian.benchmark.stats.Stats;
+import vn.guardian.benchmark.throughput.PipelineThroughput;
+
+/**
+ * The benchmark: (1) raw Vosk limit, (2) pipeline throughput, (3) live load at real-time pace for growing numbers
+ * of calls, (4) resources and start-up times; prints tables and writes the same figures as JSON.
+ */
+public final class BenchmarkCommand {
+
+    private static final double[] LEVEL_FRACTIONS = {0.25, 0.5, 0.75, 1.0, 1.25};
+
+    public static void main(String[] args) throws Exception {
+        BenchmarkOptions options;
+        try {
+            options = BenchmarkOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int exit = new BenchmarkCommand().run(options);
+        System.exit(exit);
+    }
+
+    private final Map<String, Object> report = new LinkedHashMap<>();
+    private final List<String> tables = new ArrayList<>();
+
+    int run(BenchmarkOptions options) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Map<String, Object> machine = Machine.describe(cores);
+        report.put("machine", machine);
+        report.put("options", options);
+        List<SampleCall> samples = SampleCall.loadAll(options.samples());
+        log("Samples: " + samples.stream().map(s -> s.name() + " " + Format.number(s.seconds(), 1) + " s").toList());
+
+        // (1) raw limit, before the pipeline exists so nothing else competes for the cores
+        Stats.Spread raw = rawLimit(samples, options, cores);
+
+        Path dataDir = Files.createTempDirectory("guardian-benchmark-");
+        try (ResourceMonitor monitor = new ResourceMonitor()) {
+            log("Starting the pipeline in this JVM");
+            try (BenchPipeline pipeline = BenchPipeline.start(dataDir, 0);
+                 VerdictRows rows = new VerdictRows(pipeline.jdbcUrl())) {
+                monitor.watchPostgres(pipeline.postgresDataDir());
+                startup(pipeline);
+                IngestClient ingest = new IngestClient(pipeline.ingestUrl(), BenchPipeline.API_KEY, 4);
+                PipelineThroughput throughput = new PipelineThroughput(ingest, rows, 2 * cores);
+                log("Warm-up: every sample once, counting its verdict rows");
+                Map<String, Integer> expectedRows = throughput.learnExpectedRows(samples, 3_000, 120_000);
+                report.put("verdictRowsPerSample", expectedRows);
+                Stats.Spread pipelineRate = throughput(throughput, samples, expectedRows, options, raw, monitor);
+                live(ingest, rows, expectedRows, samples, options, raw, monitor, pipeline);
+                targets(raw, pipelineRate);
+            }
+        } finally {
+            FileSystemUtils.deleteRecursively(dataDir);
+        }
+        machine.put("loadAverageAfter", Machine.loadAverage());
+        tables.add(0, "Machine: " + machine.get("cpuModel") + ", " + cores + " cores; load average before "
+                + machine.get("loadAverageBefore") + ", after " + machine.get("loadAverageAfter") + "\n");
+        String text = String.join("\n", tables);
+        System.out.println();
+        System.out.println(text);
+        ReportJson.write(report, options.out());
+        System.out.println("JSON: " + options.out().toAbsolutePath());
+        return 0;
+    }
+
+    private Stats.Spread rawLimit(List<SampleCall> samples, BenchmarkOptions options, int cores) throws Exception {
+        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "guardian-models");
+        try (RawVosk vosk = RawVosk.load(cache)) {
+            log("Raw Vosk: warm-up");
+            vosk.run(samples, 1, cores);
+            double[] rates = new double[options.runs()];
+            List<RawVosk.Result> results = new ArrayList<>();
+            for (int i = 0; i < options.runs(); i++) {
+                RawVosk.Result result = vosk.run(samples, options.copies(), cores);
+                log("Raw Vosk run " + (i + 1) + ": " + Format.number(result.audioSecondsPerSecond(), 2) + " audio s/s");
+                results.add(result);
+                rates[i] = result.audioSecondsPerSecond();
+            }
+            Stats.Spread spread = Stats.spread(rates);
+            report.put("raw", Map.of("threads", cores, "modelLoadMs", vosk.modelLoadMs(), "runs", results,
+                    "audioSecondsPerSecond", spread));
+            tables.add(new TextTable("(1) Raw limit: Vosk alone, " + cores + " threads, "
+                    + options.copies() + " copies of the samples per run",
+                    "figure", "median (min-max)")
+                    .row("audio s per wall s", Format.spread(spread, 2))
+                    .row("audio s per run", Format.number(results.get(0).audioSeconds(), 1))
+                    .row("model load (ms)", vosk.modelLoadMs()).render());
+            return spread;
+        }
+    }
+
+    private void startup(BenchPipeline pipeline) {
+        Map<String, Object> startup = new LinkedHashMap<>();
+        TextTable table = new TextTable("(4a) Start-up until ready (one JVM; later services find Spring's classes "
+                + "already loaded)", "part", "ready (ms)", "excluding model load (ms)", "< 10 s");
+        pipeline.readyMs().forEach((part, ms) -> {
+            long model = part.equals("transcriber-stream") ? Math.max(0, pipeline.transcriberModelLoadMs()) : 0;
+            startup.put(part, Map.of("readyMs", ms, "modelLoadMs", model, "readyExcludingModelMs", ms - model));
+            table.row(part, ms, ms - model, ms - model < 10_000 ? "yes" : "NO");
+        });
+        report.put("startup", startup);
+        tables.add(table.render() + "transcriber model load (Spring 'models' bean): "
+                + pipeline.transcriberModelLoadMs() + " ms\n");
+    }
+
+    private Stats.Spread throughput(PipelineThroughput throughput, List<SampleCall> samples,
+                                    Map<String, Integer> expectedRows, BenchmarkOptions options, Stats.Spread raw,
+                                    ResourceMonitor monitor) throws Exception {
+        monitor.resetPeaks();
+        ResourceMonitor.Snapshot before = monitor.snapshot();
+        double[] rates = new double[options.runs()];
+        double[] ratios = new double[options.runs()];
+        List<PipelineThroughput.Result> results = new ArrayList<>();
+        for (int i = 0; i < options.runs(); i++) {
+            PipelineThroughput.Result result = throughput.run(samples, options.copies(), expectedRows, 300_000);
+            log("Throughput run " + (i + 1) + ": " + Format.number(result.audioSecondsPerSecond(), 2)
+                    + " audio s/s, " + result.rows() + "/" + result.expectedRows() + " rows");
+            results.add(result);
+            rates[i] = result.audioSecondsPerSecond();
+            ratios[i] = rates[i] / raw.median();
+        }
+        Map<String, Double> cores = monitor.snapshot().coresSince(before);
+        Stats.Spread rate = Stats.spread(rates);
+        Stats.Spread ratio = Stats.spread(ratios);
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("runs", results);
+        section.put("audioSecondsPerSecond", rate);
+        section.put("ratioToRaw", ratio);
+        section.put("coresByService", cores);
+        section.put("peakProcessRssBytes", monitor.peakRssBytes());
+        section.put("peakHeapBytes", monitor.peakHeapBytes());
+        section.put("peakPostgresRssBytes", monitor.peakPostgresRssBytes());
+        report.put("throughput", section);
+        tables.add(new TextTable("(2) Pipeline throughput: POST /v1/recordings, first request to last verdict row "
+                + "seen in PostgreSQL", "figure", "median (min-max)")
+                .row("audio s per wall s", Format.spread(rate, 2))
+                .row("ratio to raw (target >= 85 %)", Format.spread(new Stats.Spread(ratio.median() * 100,
+                        ratio.min() * 100, ratio.max() * 100, ratio.runs()), 1) + " %")
+                .row("verdict rows complete", results.stream().allMatch(PipelineThroughput.Result::complete) ? "yes" : "NO")
+                .render() + cpuTable("(4b) CPU during the throughput runs (cores busy; 1.0 = one core)", cores));
+        return rate;
+    }
+
+    private static String cpuTable(String title, Map<String, Double> cores) {
+        TextTable table = new TextTable(title, "service (thread names in this JVM)", "cores");
+        cores.forEach((service, used) -> table.row(service, Format.number(used, 2)));
+        return table.render();
+    }
+
+    private void live(IngestClient ingest, VerdictRows rows, Map<String, Integer> expectedRows,
+                      List<SampleCall> samples, BenchmarkOptions options, Stats.Spread raw, ResourceMonitor monitor,
+                      BenchPipeline pipeline) throws Exception {
+        ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "bench-live-clock");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            CallFeed feed = ingest.hasLiveApi() ? ingest : new KafkaCallFeed(pipeline.kafkaBootstrapServers());
+            log("Live feed: " + feed.describe());
+            LiveLoad load = new LiveLoad(feed, rows, clock, expectedRows);
+            double capacityCalls = raw.median(); // mono calls: one call at real time is one audio second per second
+            List<Integer> levels = new ArrayList<>(options.levels());
+            if (levels.isEmpty()) {
+                TreeSet<Integer> derived = new TreeSet<>();
+                for (double fraction : LEVEL_FRACTIONS) {
+                    derived.add(Math.max(1, (int) Math.round(fraction * capacityCalls)));
+                }
+                levels.addAll(derived);
+            }
+            log("Live levels " + levels + " (raw limit allows about " + Format.number(capacityCalls, 1) + " calls)");
+            Map<Integer, Map<String, Object>> byLevel = new LinkedHashMap<>();
+            int maxSustainable = 0;
+            for (int calls : levels) {
+                Map<String, Object> level = liveLevel(load, samples, calls, options, monitor, pipeline);
+                byLevel.put(calls, level);
+                if (!(Boolean) level.get("sustainable")) {
+                    break; // lag grows from here: the sweep has found its end
+                }
+                maxSustainable = calls;
+            }
+            int at70 = Math.max(1, (int) Math.round(0.7 * maxSustainable));
+            if (maxSustainable > 0 && !byLevel.containsKey(at70)) {
+                byLevel.put(at70, liveLevel(load, samples, at70, options, monitor, pipeline));
+            }
+            Map<String, Object> section = new LinkedHashMap<>();
+            section.put("feed", feed.describe());
+            section.put("rawCapacityCalls", capacityCalls);
+            section.put("maxSustainableCalls", maxSustainable);
+            section.put("callsAt70Percent", at70);
+            section.put("levels", byLevel.values());
+            double[] n = byLevel.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
+            double[] rss = byLevel.values().stream().mapToDouble(l -> ((Number) l.get("peakProcessRssBytes")).doubleValue()).toArray();
+            double perCall = Stats.slope(n, rss);
+            section.put("memoryPerCallBytes", perCall);
+            report.put("live", section);
+
+            TextTable table = new TextTable("(3) Live load at real-time pace, 250 ms chunks; utterance-end latency ms = stored_at - ingested_at; median over runs (min-max)",
+                    "calls", "p50", "p95", "p99", "max", "wall-clock p95", "chunk ack p50/p99 ms", "Kafka ack mean ms",
+                    "cores", "peak RSS", "keeps up");
+            for (Map<String, Object> level : byLevel.values()) {
+                table.row(level.get("calls"), Format.spread((Stats.Spread) level.get("p50"), 0),
+                        Format.spread((Stats.Spread) level.get("p95"), 0), Format.spread((Stats.Spread) level.get("p99"), 0),
+                        Format.spread((Stats.Spread) level.get("max"), 0),
+                        Format.spread((Stats.Spread) level.get("wallClockP95"), 0),
+                        Format.number(((Stats.Spread) level.get("putP50")).median(), 1) + "/"
+                                + Format.number(((Stats.Spread) level.get("putP99")).median(), 1),
+                        Format.number((Double) level.get("kafkaAckMeanMs"), 1),
+                        Format.number(((Map<?, ?>) level.get("coresByService")).get("total") instanceof Double ? (Double) ((Map<?, ?>) level.get("coresByService")).get("total") : Double.NaN, 2),
+                        Format.mib(((Number) level.get("peakProcessRssBytes")).doubleValue()),
+                        (Boolean) level.get("sustainable") ? "yes" : "NO: " + level.get("problems"));
+            }
+            tables.add(table.render() + "feed: " + feed.describe() + "\nmax sustainable: " + maxSustainable + " calls; 70 %: " + at70
+                    + " calls; memory per active call (slope of peak RSS over calls): "
+                    + (Double.isNaN(perCall) ? "n/a" : Format.mib(perCall)) + "\n");
+            Map<String, Object> level70 = byLevel.get(at70);
+            if (level70 != null) {
+                tables.add(cpuTable("(4c) CPU at " + at70 + " live calls (cores busy)",
+                        (Map<String, Double>) level70.get("coresByService")));
+            }
+        } finally {
+            clock.shutdownNow();
+        }
+    }
+
+    private Map<String, Object> liveLevel(LiveLoad load, List<SampleCall> samples, int calls, BenchmarkOptions options,
+                                          ResourceMonitor monitor, BenchPipeline pipeline) throws Exception {
+        monitor.resetPeaks();
+        ResourceMonitor.Snapshot before = monitor.snapshot();
+        Timer publish = pipeline.ingestContext().getBean(MeterRegistry.class).find("guardian.ingest.publish.latency").timer();
+        long publishCount = publish == null ? 0 : publish.count();
+        double publishMs = publish == null ? 0 : publish.totalTime(TimeUnit.MILLISECONDS);
+        List<LiveRun> runs = new ArrayList<>();
+        for (int i = 0; i < options.runs(); i++) {
+            LiveRun run = load.run(samples, calls, options.liveSeconds());
+            log("Live " + calls + " calls, run " + (i + 1) + ": p50 " + Format.number(run.latency().p50(), 0)
+                    + " p95 " + Format.number(run.latency().p95(), 0) + " p99 " + Format.number(run.latency().p99(), 0)
+                    + " ms, " + run.rows() + "/" + run.expectedRows() + " rows" + (run.sustainable() ? "" : " " + run.problems()));
+            runs.add(run);
+        }
+        Map<String, Double> cores = monitor.snapshot().coresSince(before);
+        Map<String, Object> level = new LinkedHashMap<>();
+        level.put("calls", calls);
+        level.put("p50", spread(runs, r -> r.latency().p50()));
+        level.put("p95", spread(runs, r -> r.latency().p95()));
+        level.put("p99", spread(runs, r -> r.latency().p99()));
+        level.put("max", spread(runs, r -> r.latency().max()));
+        level.put("wallClockP95", spread(runs, r -> r.wallLatency().p95()));
+        level.put("putP50", spread(runs, r -> r.putMs().p50()));
+        level.put("putP99", spread(runs, r -> r.putMs().p99()));
+        long chunks = publish == null ? 0 : publish.count() - publishCount;
+        level.put("kafkaAckMeanMs", chunks == 0 ? Double.NaN
+                : (publish.totalTime(TimeUnit.MILLISECONDS) - publishMs) / chunks);
+        long sustainableRuns = runs.stream().filter(LiveRun::sustainable).count();
+        level.put("sustainable", sustainableRuns * 2 > runs.size());
+        level.put("problems", runs.stream().flatMap(r -> r.problems().stream()).distinct().toList());
+        level.put("coresByService", cores);
+        level.put("peakProcessRssBytes", monitor.peakRssBytes());
+        level.put("peakHeapBytes", monitor.peakHeapBytes());
+        level.put("peakPostgresRssBytes", monitor.peakPostgresRssBytes());
+        level.put("runs", runs);
+        return level;
+    }
+
+    private static Stats.Spread spread(List<LiveRun> runs, java.util.function.ToDoubleFunction<LiveRun> figure) {
+        return Stats.spread(runs.stream().mapToDouble(figure).toArray());
+    }
+
+    @SuppressWarnings("unchecked")
+    private void targets(Stats.Spread raw, Stats.Spread pipelineRate) {
+        List<Map<String, Object>> targets = new ArrayList<>();
+        TextTable table = new TextTable("Targets (reported, not asserted)", "target", "measured", "met");
+        double ratio = pipelineRate.median() / raw.median();
+        target(targets, table, "pipeline throughput >= 85 % of raw", Format.percent(ratio), ratio >= 0.85);
+        Map<String, Object> live = (Map<String, Object>) report.get("live");
+        Map<String, Object> level70 = null;
+        for (Object level : (Iterable<?>) live.get("levels")) {
+            if (((Map<String, Object>) level).get("calls").equals(live.get("callsAt70Percent"))) {
+                level70 = (Map<String, Object>) level;
+            }
+        }
+        if (level70 == null) {
+            target(targets, table, "p95 <= 500 ms, p99 <= 1 s at 70 % of max live load", "no sustainable level", false);
+        } else {
+            double p95 = ((Stats.Spread) level70.get("p95")).median();
+            double p99 = ((Stats.Spread) level70.get("p99")).median();
+            String at = " at " + level70.get("calls") + " calls";
+            target(targets, table, "p95 <= 500 ms" + at, Format.number(p95, 0) + " ms", p95 <= 500);
+            target(targets, table, "p99 <= 1000 ms" + at, Format.number(p99, 0) + " ms", p99 <= 1000);
+            double put = ((Stats.Spread) level70.get("putP50")).median();
+            double ack = (Double) level70.get("kafkaAckMeanMs");
+            double added = put - ack;
+            target(targets, table, "ingest adds < 1 ms per chunk" + at, Format.number(added, 2)
+                    + " ms (PUT p50 " + Format.number(put, 1) + " - Kafka ack mean " + Format.number(ack, 1) + ")",
+                    added < 1);
+        }
+        Map<String, Object> startup = (Map<String, Object>) report.get("startup");
+        startup.forEach((part, figures) -> {
+            long ms = ((Number) ((Map<String, Object>) figures).get("readyExcludingModelMs")).longValue();
+            target(targets, table, part + " ready < 10 s excl. model", ms + " ms", ms < 10_000);
+        });
+        report.put("targets", targets);
+        tables.add(table.render());
+    }
+
+    private static void target(List<Map<String, Object>> targets, TextTable table, String name, String measured,
+                               boolean met) {
+        targets.add(Map.of("target", name, "measured", measured, "met", met));
+        table.row(name, measured, met ? "yes" : "NO");
+    }
+
+    private static void log(String line) {
+        System.err.println("[benchmark] " + line);
+    }
+}

@@ -1,0 +1,64 @@
+package vn.guardian.benchmark.pipeline;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import vn.guardian.testsupport.EmbeddedDatabase;
+
+/** Reads {@code segment_verdicts} rows as the benchmark's clock of record: one JDBC connection, read-only queries. */
+public final class VerdictRows implements AutoCloseable {
+
+    private final Connection connection;
+
+    public VerdictRows(String jdbcUrl) throws SQLException {
+        this.connection = DriverManager.getConnection(jdbcUrl, EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD);
+        this.connection.setAutoCommit(true);
+    }
+
+    /** One verdict row: its call and the two timestamps whose difference is the utterance-end latency. */
+    public record Row(String segmentId, String callId, long ingestedAtMs, long storedAtMs) {
+    }
+
+    /** Rows whose closing chunk was ingested at or after {@code sinceMs}. */
+    public List<Row> ingestedSince(long sinceMs) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT segment_id, call_id, "
+                + "(extract(epoch FROM ingested_at) * 1000)::bigint, (extract(epoch FROM stored_at) * 1000)::bigint "
+                + "FROM segment_verdicts WHERE ingested_at >= ?")) {
+            query.setTimestamp(1, new Timestamp(sinceMs));
+            return rows(query);
+        }
+    }
+
+    /** Rows of these calls. */
+    public List<Row> ofCalls(Collection<String> callIds) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT segment_id, call_id, "
+                + "(extract(epoch FROM ingested_at) * 1000)::bigint, (extract(epoch FROM stored_at) * 1000)::bigint "
+                + "FROM segment_verdicts WHERE call_id = ANY(?)")) {
+            Array ids = connection.createArrayOf("text", callIds.toArray());
+            query.setArray(1, ids);
+            return rows(query);
+        }
+    }
+
+    private static List<Row> rows(PreparedStatement query) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (ResultSet result = query.executeQuery()) {
+            while (result.next()) {
+                rows.add(new Row(result.getString(1), result.getString(2), result.getLong(3), result.getLong(4)));
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

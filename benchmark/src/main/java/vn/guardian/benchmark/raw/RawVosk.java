@@ -1,0 +1,102 @@
+package vn.guardian.benchmark.raw;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.vosk.LibVosk;
+import org.vosk.LogLevel;
+import org.vosk.Model;
+import vn.guardian.benchmark.audio.SampleCall;
+import vn.guardian.contracts.audio.AudioChunk;
+import vn.guardian.transcriber.recognition.BundledModel;
+import vn.guardian.transcriber.recognition.ChannelRecognizer;
+
+/**
+ * The machine's ceiling: Vosk alone, no Kafka, no database. Every channel of every copy of the samples is decoded
+ * by the transcriber's own {@link ChannelRecognizer} in the same 250 ms chunks ingest produces, by as many threads
+ * as there are cores, each taking the next channel from a shared queue.
+ */
+public final class RawVosk implements AutoCloseable {
+
+    private final Model model;
+    private final long modelLoadMs;
+
+    private RawVosk(Model model, long modelLoadMs) {
+        this.model = model;
+        this.modelLoadMs = modelLoadMs;
+    }
+
+    /** Loads the bundled English model from the transcriber's cache folder (extracting it on first use). */
+    public static RawVosk load(Path modelCacheDir) throws Exception {
+        LibVosk.setLogLevel(LogLevel.WARNINGS);
+        long start = System.nanoTime();
+        Model model = new Model(BundledModel.extract(modelCacheDir).toString());
+        return new RawVosk(model, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Extraction check plus {@code new Model(dir)}: what a transcriber pays before it is ready. */
+    public long modelLoadMs() {
+        return modelLoadMs;
+    }
+
+    /** Decodes {@code copies} of every sample with {@code threads} threads; returns audio seconds per wall second. */
+    public Result run(List<SampleCall> samples, int copies, int threads) throws InterruptedException {
+        ConcurrentLinkedQueue<List<AudioChunk>> work = new ConcurrentLinkedQueue<>();
+        double audioSeconds = 0;
+        for (int copy = 0; copy < copies; copy++) {
+            for (SampleCall sample : samples) {
+                List<AudioChunk> chunks = new ArrayList<>();
+                for (int seq = 0; seq < sample.chunkCount(); seq++) {
+                    chunks.add(sample.chunk("raw-" + copy + "-" + sample.name(), seq, 0));
+                }
+                work.add(chunks);
+                audioSeconds += sample.seconds();
+            }
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < threads; i++) {
+            Thread worker = new Thread(() -> {
+                List<AudioChunk> channel;
+                while ((channel = work.poll()) != null && failure.get() == null) {
+                    decode(channel, failure);
+                }
+            }, "raw-vosk-" + i);
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        double wallSeconds = (System.nanoTime() - start) / 1e9;
+        if (failure.get() != null) {
+            throw new IllegalStateException("Raw Vosk decoding failed: " + failure.get(), failure.get());
+        }
+        return new Result(audioSeconds, wallSeconds, audioSeconds / wallSeconds);
+    }
+
+    private void decode(List<AudioChunk> channel, AtomicReference<Throwable> failure) {
+        AudioChunk first = channel.get(0);
+        try (ChannelRecognizer recognizer = new ChannelRecognizer(model, SampleCall.MODEL_RATE,
+                new ChannelRecognizer.Identity(first.callId(), "raw", first.channel(), "mono", "en"))) {
+            for (AudioChunk chunk : channel) {
+                recognizer.accept(chunk);
+            }
+            recognizer.finish(0);
+        } catch (Exception | Error e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    /** One run: audio decoded, wall time, and their ratio. */
+    public record Result(double audioSeconds, double wallSeconds, double audioSecondsPerSecond) {
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
