@@ -2,20 +2,22 @@ package vn.guardian.moderation;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import vn.guardian.moderation.calls.CallAggregator;
 import vn.guardian.moderation.health.KafkaStreamsHealthIndicator;
 import vn.guardian.moderation.health.VerdictSinkHealthIndicator;
 import vn.guardian.moderation.lexicon.Lexicons;
 import vn.guardian.moderation.lexicon.SegmentClassifier;
-import vn.guardian.moderation.lexicon.Thresholds;
 import vn.guardian.moderation.sink.VerdictSink;
 import vn.guardian.moderation.sink.VerdictWriter;
 import vn.guardian.moderation.topology.ModerationMetrics;
 import vn.guardian.moderation.topology.ModerationStreams;
 import vn.guardian.moderation.topology.ModerationTopology;
+import vn.guardian.moderation.vocabulary.VocabularyReport;
 
 /** Wires the lexicons, the topology and the sink from {@link ModerationProperties}. */
 @Configuration(proxyBeanMethods = false)
@@ -23,8 +25,7 @@ class ModerationConfiguration {
 
     @Bean
     SegmentClassifier segmentClassifier(ModerationProperties properties) {
-        return new SegmentClassifier(Lexicons.bundled(),
-                new Thresholds(properties.flagThreshold(), properties.escalateThreshold()));
+        return new SegmentClassifier(Lexicons.bundled(), properties.thresholds(), properties.thresholdsByTenant());
     }
 
     @Bean
@@ -32,7 +33,8 @@ class ModerationConfiguration {
                                         MeterRegistry registry,
                                         @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
         return new ModerationStreams(
-                ModerationTopology.buildTopology(classifier, Clock.systemUTC(), properties.dedupeWindow(),
+                ModerationTopology.buildTopology(classifier, new CallAggregator(properties.callRules().toRules()),
+                        Clock.systemUTC(), properties.dedupeWindow(), properties.callRetention(),
                         new ModerationMetrics(registry)),
                 ModerationTopology.streamsConfig(properties.applicationId(), bootstrapServers,
                         properties.effectiveStateDir(), properties.replicationFactor()),
@@ -44,6 +46,11 @@ class ModerationConfiguration {
                             MeterRegistry registry, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
         return new VerdictSink(bootstrapServers, properties.sinkGroupId(), properties.sinkBatchSize(),
                 new VerdictWriter(connectionFactory, properties.sinkTimeout()), registry);
+    }
+
+    @Bean
+    VocabularyReport vocabularyReport(ModerationProperties properties) {
+        return new VocabularyReport(Lexicons.bundled(), properties.models(), Path.of(properties.effectiveModelCacheDir()));
     }
 
     @Bean

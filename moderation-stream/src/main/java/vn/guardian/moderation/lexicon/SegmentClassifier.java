@@ -21,15 +21,28 @@ import vn.guardian.contracts.verdict.Span;
 public final class SegmentClassifier {
 
     private final Lexicons lexicons;
-    private final Thresholds thresholds;
+    private final Thresholds defaults;
+    private final Map<String, Thresholds> byTenant;
 
+    /** A classifier with the same thresholds for every tenant. */
     public SegmentClassifier(Lexicons lexicons, Thresholds thresholds) {
-        this.lexicons = lexicons;
-        this.thresholds = thresholds;
+        this(lexicons, thresholds, Map.of());
     }
 
-    /** How much one match of a severity says about its category. */
-    static double weight(Severity severity) {
+    /** A classifier whose {@code byTenant} thresholds override {@code defaults} for those tenants' segments. */
+    public SegmentClassifier(Lexicons lexicons, Thresholds defaults, Map<String, Thresholds> byTenant) {
+        this.lexicons = lexicons;
+        this.defaults = defaults;
+        this.byTenant = Map.copyOf(byTenant);
+    }
+
+    /** The thresholds that decide {@code tenant}'s segments. */
+    public Thresholds thresholds(String tenant) {
+        return tenant == null ? defaults : byTenant.getOrDefault(tenant, defaults);
+    }
+
+    /** How much one match of a severity says about its category (and one segment about its call's risk). */
+    public static double weight(Severity severity) {
         switch (severity) {
             case LOW:
                 return 0.35;
@@ -76,10 +89,11 @@ public final class SegmentClassifier {
         String version = applied.stream().map(l -> l.language() + "@" + l.version()).collect(Collectors.joining("+"));
         return new SegmentVerdict(segment.segmentId(), segment.callId(), segment.tenant(), segment.channel(),
                 segment.channelRole(), segment.startMs(), segment.endMs(), segment.text(), segment.language(),
-                categories, severity, action(severity, top), version, segment.closingChunkIngestedAt(), decidedAt);
+                categories, severity, action(thresholds(segment.tenant()), severity, top), version,
+                segment.closingChunkIngestedAt(), decidedAt);
     }
 
-    private Action action(Severity severity, double topScore) {
+    private static Action action(Thresholds thresholds, Severity severity, double topScore) {
         if (severity == Severity.CRITICAL || topScore >= thresholds.escalate()) {
             return Action.ESCALATE;
         }

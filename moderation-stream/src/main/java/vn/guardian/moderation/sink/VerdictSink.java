@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -31,11 +32,12 @@ import org.springframework.context.SmartLifecycle;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.serde.JsonSerde;
+import vn.guardian.contracts.verdict.CallVerdict;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 
 /**
- * Copies committed verdicts from Kafka into PostgreSQL on its own thread: poll a batch, upsert it in one
- * transaction, and only then commit the offsets. When the database fails, the batch is read again after a
+ * Copies committed segment and call verdicts from Kafka into PostgreSQL on its own thread: poll a batch of both
+ * topics, upsert it in one transaction, and only then commit the offsets. When the database fails, the batch is read again after a
  * backoff, so an outage delays verdicts and loses none.
  */
 public final class VerdictSink implements SmartLifecycle {
@@ -50,6 +52,7 @@ public final class VerdictSink implements SmartLifecycle {
     private final int batchSize;
     private final VerdictWriter writer;
     private final JsonSerde<SegmentVerdict> serde = EventSerdes.segmentVerdict();
+    private final JsonSerde<CallVerdict> callSerde = EventSerdes.callVerdict();
     private final Timer utteranceEndLatency;
     private final Timer batchLatency;
     private final DistributionSummary batchSizes;
@@ -129,7 +132,7 @@ public final class VerdictSink implements SmartLifecycle {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig());
              KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(producerConfig())) {
             consumer = c;
-            c.subscribe(List.of(Topics.VERDICTS));
+            c.subscribe(List.of(Topics.VERDICTS, Topics.CALL_VERDICTS));
             Duration backoff = FIRST_BACKOFF;
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = c.poll(POLL_TIMEOUT);
@@ -172,7 +175,22 @@ public final class VerdictSink implements SmartLifecycle {
 
     private void store(ConsumerRecords<byte[], byte[]> records, KafkaProducer<byte[], byte[]> dlq) {
         List<SegmentVerdict> verdicts = new ArrayList<>(records.count());
+        Map<String, CallVerdict> calls = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (Topics.CALL_VERDICTS.equals(record.topic())) {
+                try {
+                    CallVerdict call = callSerde.deserialize(record.topic(), record.value());
+                    if (call == null || call.callId() == null) {
+                        deadLetter(dlq, record, "CallVerdict is null or has no callId");
+                    } else {
+                        calls.remove(call.callId());
+                        calls.put(call.callId(), call); // a batch may hold several updates of one call: the last wins
+                    }
+                } catch (SerializationException e) {
+                    deadLetter(dlq, record, e.getMessage());
+                }
+                continue;
+            }
             try {
                 SegmentVerdict verdict = serde.deserialize(record.topic(), record.value());
                 if (verdict == null || verdict.segmentId() == null) {
@@ -185,8 +203,8 @@ public final class VerdictSink implements SmartLifecycle {
             }
         }
         long startNanos = System.nanoTime();
-        if (!verdicts.isEmpty()) {
-            writer.upsert(verdicts);
+        if (!verdicts.isEmpty() || !calls.isEmpty()) {
+            writer.upsert(verdicts, List.copyOf(calls.values()));
         }
         long committedAt = System.currentTimeMillis();
         batchLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);

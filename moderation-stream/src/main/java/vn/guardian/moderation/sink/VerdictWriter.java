@@ -9,9 +9,13 @@ import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
+import vn.guardian.contracts.verdict.CallVerdict;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 
-/** Upserts verdicts into {@code segment_verdicts} by segment_id, one transaction per batch, through R2DBC. */
+/**
+ * Upserts segment verdicts into {@code segment_verdicts} by segment_id and call verdicts into {@code call_verdicts}
+ * by call_id, one transaction per batch, through R2DBC.
+ */
 public final class VerdictWriter {
 
     static final String UPSERT = """
@@ -27,6 +31,16 @@ public final class VerdictWriter {
                 ingested_at = EXCLUDED.ingested_at, decided_at = EXCLUDED.decided_at, stored_at = now()
             """;
 
+    static final String UPSERT_CALL = """
+            INSERT INTO call_verdicts (call_id, tenant, segments, counts_by_category, max_severity, risk_score, action,
+                open, updated_at)
+            VALUES (:callId, :tenant, :segments, :counts, :maxSeverity, :riskScore, :action, :open, :updatedAt)
+            ON CONFLICT (call_id) DO UPDATE SET
+                tenant = EXCLUDED.tenant, segments = EXCLUDED.segments, counts_by_category = EXCLUDED.counts_by_category,
+                max_severity = EXCLUDED.max_severity, risk_score = EXCLUDED.risk_score, action = EXCLUDED.action,
+                open = EXCLUDED.open, updated_at = EXCLUDED.updated_at, stored_at = now()
+            """;
+
     private final DatabaseClient client;
     private final TransactionalOperator transaction;
     private final Duration timeout;
@@ -39,6 +53,14 @@ public final class VerdictWriter {
 
     /** Writes all of {@code verdicts} or none; returns once the transaction committed, throws otherwise. */
     public void upsert(List<SegmentVerdict> verdicts) {
+        upsert(verdicts, List.of());
+    }
+
+    /**
+     * Writes all segment and call verdicts or none; returns once the transaction committed, throws otherwise.
+     * {@code calls} must be in topic order: the last verdict of a call wins.
+     */
+    public void upsert(List<SegmentVerdict> verdicts, List<CallVerdict> calls) {
         Flux.fromIterable(verdicts)
                 .concatMap(v -> client.sql(UPSERT)
                         .bind("segmentId", v.segmentId())
@@ -58,6 +80,18 @@ public final class VerdictWriter {
                         .bind("ingestedAt", Instant.ofEpochMilli(v.closingChunkIngestedAt()))
                         .bind("decidedAt", Instant.ofEpochMilli(v.decidedAt()))
                         .fetch().rowsUpdated())
+                .concatWith(Flux.fromIterable(calls).concatMap(c -> client.sql(UPSERT_CALL)
+                        .bind("callId", c.callId())
+                        .bind("tenant", nonNull(c.tenant()))
+                        .bind("segments", c.segments())
+                        .bind("counts", Json.of(vn.guardian.contracts.serde.Json.MAPPER
+                                .writeValueAsBytes(c.countsByCategory())))
+                        .bind("maxSeverity", c.maxSeverity().name())
+                        .bind("riskScore", c.riskScore())
+                        .bind("action", c.action().name())
+                        .bind("open", c.open())
+                        .bind("updatedAt", Instant.ofEpochMilli(c.updatedAt()))
+                        .fetch().rowsUpdated()))
                 .then()
                 .as(transaction::transactional)
                 .block(timeout);

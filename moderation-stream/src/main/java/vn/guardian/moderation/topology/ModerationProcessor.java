@@ -1,15 +1,11 @@
 package vn.guardian.moderation.topology;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
@@ -28,7 +24,6 @@ import vn.guardian.moderation.lexicon.SegmentClassifier;
 final class ModerationProcessor implements Processor<byte[], byte[], Object, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(ModerationProcessor.class);
-    private static final int MAX_REASON_LENGTH = 1000;
 
     private final JsonSerde<TranscriptSegment> serde = EventSerdes.transcript();
     private final SegmentClassifier classifier;
@@ -79,8 +74,10 @@ final class ModerationProcessor implements Processor<byte[], byte[], Object, Obj
         }
         seen.put(segment.segmentId(), record.timestamp(), record.timestamp());
         metrics.verdict(verdict.action());
-        context.forward(new Record<Object, Object>(verdict.callId(), verdict, record.timestamp(), record.headers()),
-                ModerationTopology.VERDICT_SINK);
+        Record<Object, Object> out = new Record<>(verdict.callId(), verdict, record.timestamp(), record.headers());
+        context.forward(out, ModerationTopology.VERDICT_SINK);
+        // the same verdict also moves its call's verdict
+        context.forward(out, ModerationTopology.CALL_TABLE);
     }
 
     private static String invalid(TranscriptSegment segment) {
@@ -107,24 +104,9 @@ final class ModerationProcessor implements Processor<byte[], byte[], Object, Obj
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
-        String why = reason == null ? "unknown" : reason.length() > MAX_REASON_LENGTH
-                ? reason.substring(0, MAX_REASON_LENGTH) : reason;
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        headers.add(Topics.DLQ_REASON_HEADER, bytes(why));
-        headers.add(Topics.DLQ_SERVICE_HEADER, bytes("moderation-stream"));
-        RecordMetadata source = context.recordMetadata().orElse(null);
-        if (source != null) {
-            headers.add(Topics.DLQ_SOURCE_TOPIC_HEADER, bytes(source.topic()));
-            headers.add(Topics.DLQ_SOURCE_PARTITION_HEADER, bytes(Integer.toString(source.partition())));
-            headers.add(Topics.DLQ_SOURCE_OFFSET_HEADER, bytes(Long.toString(source.offset())));
-        }
-        log.warn("Transcript record at {} sent to {}: {}", source, Topics.DLQ, why);
+        Record<Object, Object> dead = DeadLetters.of(record, reason, context.recordMetadata());
+        log.warn("Transcript record at {} sent to {}: {}", context.recordMetadata().orElse(null), Topics.DLQ, reason);
         metrics.deadLetter();
-        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers),
-                ModerationTopology.DLQ_SINK);
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        context.forward(dead, ModerationTopology.DLQ_SINK);
     }
 }

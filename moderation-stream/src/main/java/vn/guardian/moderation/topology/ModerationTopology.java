@@ -11,20 +11,31 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.serde.JsonSerde;
+import vn.guardian.moderation.calls.CallAggregator;
+import vn.guardian.moderation.calls.CallState;
 import vn.guardian.moderation.lexicon.SegmentClassifier;
 
 /**
  * Transcripts in, one verdict per distinct segment out: {@code guardian.transcripts} → dedupe by segmentId →
- * classify → {@code guardian.verdicts} keyed by callId; unreadable records → {@code guardian.dlq}.
+ * classify → {@code guardian.verdicts} keyed by callId; unreadable records → {@code guardian.dlq}. Every verdict
+ * also updates the call table, which CallEnded events from {@code guardian.audio} close; each change goes to the
+ * compacted {@code guardian.call-verdicts}.
  */
 public final class ModerationTopology {
 
     /** segmentIds already decided, kept for the dedupe window. */
     public static final String SEEN_SEGMENTS = "seen-segments";
+    /** The call table: the latest CallState per callId. */
+    public static final String CALL_VERDICTS_STORE = "call-verdicts";
     static final String SOURCE = "transcripts";
     static final String PROCESSOR = "moderate";
     static final String VERDICT_SINK = "verdicts";
     static final String DLQ_SINK = "dead-letters";
+    static final String AUDIO_SOURCE = "audio";
+    static final String CALL_ENDED = "call-ended";
+    static final String CALL_TABLE = "call-table";
+    static final String CALL_VERDICT_SINK = "call-verdicts-out";
     /** Verdicts must become visible quickly: an exactly-once commit is what makes them readable downstream. */
     static final long COMMIT_INTERVAL_MS = 100;
 
@@ -32,8 +43,8 @@ public final class ModerationTopology {
     }
 
     /** The topology, pure: the same function runs in production and under {@code TopologyTestDriver}. */
-    public static Topology buildTopology(SegmentClassifier classifier, Clock clock, Duration dedupeWindow,
-                                         ModerationMetrics metrics) {
+    public static Topology buildTopology(SegmentClassifier classifier, CallAggregator calls, Clock clock,
+                                         Duration dedupeWindow, Duration callRetention, ModerationMetrics metrics) {
         Topology topology = new Topology();
         // bytes in, so an unreadable record becomes a dead letter instead of a stopped task
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TRANSCRIPTS);
@@ -44,7 +55,17 @@ public final class ModerationTopology {
                 Serdes.String(), Serdes.Long()), PROCESSOR);
         topology.addSink(VERDICT_SINK, Topics.VERDICTS, EventSerdes.callId().serializer(),
                 EventSerdes.segmentVerdict().serializer(), PROCESSOR);
-        topology.addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        // bytes in here too: audio chunks are skipped by their header without ever being parsed
+        topology.addSource(AUDIO_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.AUDIO);
+        topology.addProcessor(CALL_ENDED, () -> new CallEndedProcessor(metrics), AUDIO_SOURCE);
+        topology.addProcessor(CALL_TABLE, () -> new CallVerdictProcessor(calls, clock, callRetention),
+                PROCESSOR, CALL_ENDED);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CALL_VERDICTS_STORE),
+                Serdes.String(), new JsonSerde<>(CallState.class)), CALL_TABLE);
+        topology.addSink(CALL_VERDICT_SINK, Topics.CALL_VERDICTS, EventSerdes.callId().serializer(),
+                EventSerdes.callVerdict().serializer(), CALL_TABLE);
+        topology.addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR,
+                CALL_ENDED);
         return topology;
     }
 

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.contracts.verdict.Action;
 import vn.guardian.contracts.verdict.Category;
 import vn.guardian.contracts.verdict.CategoryScore;
@@ -89,6 +90,25 @@ class SegmentClassifierTest {
         assertThat(three).isLessThanOrEqualTo(1.0);
         assertThat(decide("en", "damn").action()).isEqualTo(Action.ALLOW);
         assertThat(decide("en", "fuck this fucking shit").action()).isEqualTo(Action.ESCALATE);
+    }
+
+    @Test
+    void tenantThresholdsOverrideTheDefaultsForThatTenantOnly() {
+        SegmentClassifier perTenant = new SegmentClassifier(LEXICONS, new Thresholds(0.5, 0.9),
+                Map.of("strict", new Thresholds(0.3, 0.5), "lenient", new Thresholds(0.8, 0.99)));
+        TranscriptSegment mild = Segments.segment("call-t", 0, "en", "damn");
+        TranscriptSegment rude = Segments.segment("call-t", 0, "en", "you idiot");
+
+        assertThat(perTenant.classify(withTenant(mild, "strict"), 1).action()).isEqualTo(Action.FLAG);
+        assertThat(perTenant.classify(withTenant(mild, "other"), 1).action()).isEqualTo(Action.ALLOW);
+        assertThat(perTenant.classify(withTenant(rude, "strict"), 1).action()).isEqualTo(Action.ESCALATE);
+        assertThat(perTenant.classify(withTenant(rude, "other"), 1).action()).isEqualTo(Action.FLAG);
+        assertThat(perTenant.classify(withTenant(rude, "lenient"), 1).action()).isEqualTo(Action.ALLOW);
+    }
+
+    private static TranscriptSegment withTenant(TranscriptSegment s, String tenant) {
+        return new TranscriptSegment(s.segmentId(), s.callId(), tenant, s.channel(), s.channelRole(), s.startMs(),
+                s.endMs(), s.text(), s.words(), s.language(), s.closingChunkIngestedAt(), s.transcribedAt());
     }
 
     @Test

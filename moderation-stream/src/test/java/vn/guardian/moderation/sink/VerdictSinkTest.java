@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.verdict.Action;
+import vn.guardian.contracts.verdict.CallVerdict;
 import vn.guardian.contracts.verdict.Category;
 import vn.guardian.contracts.verdict.CategoryScore;
 import vn.guardian.contracts.verdict.SegmentVerdict;
@@ -99,6 +100,31 @@ class VerdictSinkTest {
         assertThat(query(postgres, "SELECT count(*) FROM segment_verdicts WHERE ingested_at < decided_at "
                 + "AND decided_at <= stored_at AND call_id = '" + callId + "'")).isEqualTo("2");
         assertThat(registry.timer("guardian.utterance.end.latency").count()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void callVerdictsAreUpsertedByCallIdAndTheLatestWins() throws Exception {
+        String callId = "call-" + UUID.randomUUID();
+        startSink(postgres.r2dbcUrl(), "sink-test-d", new SimpleMeterRegistry());
+        try (KafkaProducer<String, CallVerdict> calls = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), EventSerdes.callVerdict().serializer())) {
+            long now = System.currentTimeMillis();
+            calls.send(new ProducerRecord<>(Topics.CALL_VERDICTS, callId, new CallVerdict(callId, "tenant-a", 1,
+                    Map.of(Category.INSULT, 1L), Severity.MEDIUM, 0.275, Action.FLAG, true, now))).get();
+            send(verdict(callId, "seg-1", Action.FLAG));
+            calls.send(new ProducerRecord<>(Topics.CALL_VERDICTS, callId, new CallVerdict(callId, "tenant-a", 3,
+                    Map.of(Category.INSULT, 3L), Severity.MEDIUM, 0.626, Action.ESCALATE, false, now + 10))).get();
+        }
+
+        await(() -> "f".equals(query(postgres, "SELECT open FROM call_verdicts WHERE call_id = '" + callId + "'")));
+        assertThat(query(postgres, "SELECT count(*) FROM call_verdicts WHERE call_id = '" + callId + "'"))
+                .isEqualTo("1");
+        assertThat(query(postgres, "SELECT segments || ' ' || action || ' ' || risk_score || ' ' || "
+                + "(counts_by_category->>'INSULT') FROM call_verdicts WHERE call_id = '" + callId + "'"))
+                .isEqualTo("3 ESCALATE 0.626 3");
+        await(() -> "1".equals(query(postgres, "SELECT count(*) FROM segment_verdicts WHERE call_id = '"
+                + callId + "'")));
     }
 
     @Test

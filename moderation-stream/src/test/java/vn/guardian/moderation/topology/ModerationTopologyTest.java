@@ -11,8 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Properties;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -25,14 +28,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.guardian.contracts.Topics;
+import vn.guardian.contracts.audio.CallEnded;
+import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.contracts.verdict.Action;
+import vn.guardian.contracts.verdict.CallVerdict;
 import vn.guardian.contracts.verdict.Category;
 import vn.guardian.contracts.verdict.CategoryScore;
 import vn.guardian.contracts.verdict.SegmentVerdict;
+import vn.guardian.contracts.verdict.Severity;
 import vn.guardian.contracts.verdict.Span;
 import vn.guardian.moderation.Segments;
+import vn.guardian.moderation.calls.CallAggregator;
+import vn.guardian.moderation.calls.CallRules;
 import vn.guardian.moderation.lexicon.Lexicons;
 import vn.guardian.moderation.lexicon.SegmentClassifier;
 import vn.guardian.moderation.lexicon.Thresholds;
@@ -50,19 +59,25 @@ class ModerationTopologyTest {
     private TestInputTopic<String, byte[]> rawTranscripts;
     private TestOutputTopic<String, SegmentVerdict> verdicts;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    private TestInputTopic<String, byte[]> audio;
+    private TestOutputTopic<String, CallVerdict> callVerdicts;
 
     @BeforeEach
     void start() {
         SegmentClassifier classifier = new SegmentClassifier(Lexicons.bundled(), new Thresholds(0.5, 0.9));
         Properties config = ModerationTopology.streamsConfig("moderation-test", "unused:9092", stateDir.toString(), 1);
-        driver = new TopologyTestDriver(ModerationTopology.buildTopology(classifier, Clock.fixed(NOW, ZoneOffset.UTC),
-                Duration.ofHours(1), new ModerationMetrics(registry)), config);
+        driver = new TopologyTestDriver(ModerationTopology.buildTopology(classifier,
+                new CallAggregator(CallRules.defaults()), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(1),
+                Duration.ofHours(6), new ModerationMetrics(registry)), config);
         transcripts = driver.createInputTopic(Topics.TRANSCRIPTS, new StringSerializer(),
                 EventSerdes.transcript().serializer());
         rawTranscripts = driver.createInputTopic(Topics.TRANSCRIPTS, new StringSerializer(), new ByteArraySerializer());
         verdicts = driver.createOutputTopic(Topics.VERDICTS, EventSerdes.callId().deserializer(),
                 EventSerdes.segmentVerdict().deserializer());
         deadLetters = driver.createOutputTopic(Topics.DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        audio = driver.createInputTopic(Topics.AUDIO, new StringSerializer(), new ByteArraySerializer());
+        callVerdicts = driver.createOutputTopic(Topics.CALL_VERDICTS, EventSerdes.callId().deserializer(),
+                EventSerdes.callVerdict().deserializer());
     }
 
     @AfterEach
@@ -151,5 +166,100 @@ class ModerationTopologyTest {
         Properties config = ModerationTopology.streamsConfig("a", "b:9092", Files.createTempDirectory("s").toString(), 3);
         assertThat(config).containsEntry("processing.guarantee", "exactly_once_v2")
                 .containsEntry("replication.factor", 3).containsEntry("commit.interval.ms", 100L);
+    }
+
+    @Test
+    void callVerdictCountsSegmentsPerCategoryAndRiskGrowsOnlyWithFlaggedSegments() {
+        transcripts.pipeInput("call-6", Segments.segment("call-6", 0, "en", "fuck off"));
+        transcripts.pipeInput("call-6", Segments.segment("call-6", 3000, "en", "thanks for your help"));
+        transcripts.pipeInput("call-6", Segments.segment("call-6", 6000, "en", "you idiot you stupid moron"));
+
+        List<SegmentVerdict> segments = verdicts.readValuesToList();
+        List<CallVerdict> calls = callVerdicts.readValuesToList();
+        assertThat(calls).hasSize(3).allMatch(c -> c.callId().equals("call-6") && c.tenant().equals("tenant-a")
+                && c.open());
+        Map<Category, Long> expected = segments.stream().flatMap(v -> v.categories().stream())
+                .collect(Collectors.groupingBy(CategoryScore::category, Collectors.counting()));
+        CallVerdict last = calls.get(2);
+        assertThat(expected).containsKeys(Category.HARASSMENT_OR_ABUSE, Category.INSULT);
+        assertThat(last.countsByCategory()).isEqualTo(expected);
+        assertThat(last.segments()).isEqualTo(3);
+        assertThat(last.maxSeverity()).isEqualTo(segments.stream().map(SegmentVerdict::severity)
+                .reduce(Severity.NONE, Severity::max));
+        assertThat(calls.get(0).riskScore()).isGreaterThan(0);
+        assertThat(calls.get(1).riskScore()).as("a clean segment adds no risk").isEqualTo(calls.get(0).riskScore());
+        assertThat(last.riskScore()).isGreaterThan(calls.get(1).riskScore()).isLessThan(1);
+        assertThat(last.updatedAt()).isEqualTo(NOW.toEpochMilli());
+    }
+
+    @Test
+    void threeInsultsWithinFiveMinutesOfAudioEscalateTheCall() {
+        for (long minute : new long[] {0, 1, 2}) {
+            transcripts.pipeInput("call-7", Segments.segment("call-7", minute * 60_000, "en", "you idiot"));
+        }
+        for (long minute : new long[] {0, 3, 6}) {
+            transcripts.pipeInput("call-8", Segments.segment("call-8", minute * 60_000, "en", "you idiot"));
+        }
+
+        assertThat(verdicts.readValuesToList()).extracting(SegmentVerdict::action).containsOnly(Action.FLAG);
+        Map<String, List<Action>> actions = callVerdicts.readKeyValuesToList().stream().collect(Collectors.groupingBy(
+                kv -> kv.key, Collectors.mapping(kv -> kv.value.action(), Collectors.toList())));
+        assertThat(actions.get("call-7")).containsExactly(Action.FLAG, Action.FLAG, Action.ESCALATE);
+        assertThat(actions.get("call-8")).as("spread over six minutes").containsExactly(Action.FLAG, Action.FLAG,
+                Action.FLAG);
+    }
+
+    @Test
+    void oneFlaggedThreatEscalatesTheCallThoughTheSegmentIsOnlyFlagged() {
+        transcripts.pipeInput("call-9", Segments.segment("call-9", 0, "en", "i am going to punch you"));
+
+        assertThat(verdicts.readValue().action()).isEqualTo(Action.FLAG);
+        CallVerdict call = callVerdicts.readValue();
+        assertThat(call.action()).isEqualTo(Action.ESCALATE);
+        assertThat(call.countsByCategory()).containsEntry(Category.VIOLENCE_OR_THREAT, 1L);
+    }
+
+    @Test
+    void callEndedOnTheAudioTopicClosesTheCallAndChunksAreIgnored() {
+        transcripts.pipeInput("call-10", Segments.segment("call-10", 0, "en", "you idiot"));
+        audio.pipeInput(audioRecord("call-10", "CallStarted", "{\"callId\":\"call-10\"}"));
+        audio.pipeInput(audioRecord("call-10", "AudioChunk", "\u0001\u0002 not json, raw pcm"));
+        audio.pipeInput(new TestRecord<>("call-10", new byte[] {1, 2, 3}));
+        audio.pipeInput(audioRecord("call-10", "CallEnded", EventSerdes.audio().serialize(Topics.AUDIO,
+                new RecordHeaders(), new CallEnded("call-10", "tenant-a", "completed", NOW.toEpochMilli()))));
+        audio.pipeInput(audioRecord("call-11", "CallEnded", EventSerdes.audio().serialize(Topics.AUDIO,
+                new RecordHeaders(), new CallEnded("call-11", "tenant-b", "idle-timeout", NOW.toEpochMilli()))));
+
+        List<CallVerdict> calls = callVerdicts.readValuesToList();
+        assertThat(calls).extracting(CallVerdict::callId).containsExactly("call-10", "call-10", "call-11");
+        assertThat(calls.get(0).open()).isTrue();
+        CallVerdict closed = calls.get(1);
+        assertThat(closed.open()).isFalse();
+        assertThat(closed.segments()).isEqualTo(1);
+        assertThat(closed.action()).isEqualTo(Action.FLAG);
+        assertThat(calls.get(2)).as("a call without segments still closes")
+                .extracting(CallVerdict::tenant, CallVerdict::segments, CallVerdict::open)
+                .containsExactly("tenant-b", 0L, false);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void unreadableCallEndedIsADeadLetter() {
+        audio.pipeInput(audioRecord("call-12", "CallEnded", "{broken"));
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(header(dead, Topics.DLQ_REASON_HEADER)).contains("CallEnded");
+        assertThat(header(dead, Topics.DLQ_SOURCE_TOPIC_HEADER)).isEqualTo(Topics.AUDIO);
+        assertThat(callVerdicts.isEmpty()).isTrue();
+    }
+
+    private static TestRecord<String, byte[]> audioRecord(String callId, String event, String value) {
+        return audioRecord(callId, event, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static TestRecord<String, byte[]> audioRecord(String callId, String event, byte[] value) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(AudioEventSerde.EVENT_HEADER, event.getBytes(StandardCharsets.UTF_8));
+        return new TestRecord<>(callId, value, headers, NOW);
     }
 }
