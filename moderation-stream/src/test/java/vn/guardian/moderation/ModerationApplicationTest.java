@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import vn.guardian.contracts.Topics;
+import vn.guardian.contracts.audio.AudioEvent;
+import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.testsupport.TestKafka;
@@ -37,7 +39,7 @@ class ModerationApplicationTest {
     Path stateDir;
 
     @Test
-    void transcriptBecomesAVerdictRow() throws Exception {
+    void transcriptBecomesAVerdictRowAndCallEndedClosesTheCallRow() throws Exception {
         try (TestKafka kafka = TestKafka.start(); TestPostgres postgres = TestPostgres.start()) {
             Map<String, Object> properties = new HashMap<>(postgres.springProperties());
             properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
@@ -57,6 +59,18 @@ class ModerationApplicationTest {
                         + segment.segmentId() + "'";
                 await(() -> query(postgres, sql) != null);
                 assertThat(query(postgres, sql)).isEqualTo("ESCALATE CRITICAL");
+
+                // the call's verdict follows the segment, and CallEnded on the audio topic closes it
+                String call = "SELECT action || ' ' || segments || ' ' || open FROM call_verdicts WHERE call_id = '"
+                        + segment.callId() + "'";
+                await(() -> "ESCALATE 1 true".equals(query(postgres, call)));
+                try (KafkaProducer<String, AudioEvent> audio = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                        new StringSerializer(), EventSerdes.audio())) {
+                    audio.send(new ProducerRecord<>(Topics.AUDIO, segment.callId(), new CallEnded(segment.callId(),
+                            segment.tenant(), "completed", System.currentTimeMillis()))).get();
+                }
+                await(() -> "ESCALATE 1 false".equals(query(postgres, call)));
                 assertThat(get(base + "/actuator/prometheus").body())
                         .contains("guardian_utterance_end_latency_seconds_count")
                         .contains("guardian_verdicts_total{action=\"ESCALATE\"");
