@@ -186,8 +186,8 @@ public final class BenchmarkCommand {
             thread.setDaemon(true);
             return thread;
         });
+        CallFeed feed = ingest.hasLiveApi() ? ingest : new KafkaCallFeed(pipeline.kafkaBootstrapServers());
         try {
-            CallFeed feed = ingest.hasLiveApi() ? ingest : new KafkaCallFeed(pipeline.kafkaBootstrapServers());
             log("Live feed: " + feed.describe());
             LiveLoad load = new LiveLoad(feed, rows, clock, expectedRows);
             double capacityCalls = raw.median(); // mono calls: one call at real time is one audio second per second
@@ -251,6 +251,9 @@ public final class BenchmarkCommand {
             }
         } finally {
             clock.shutdownNow();
+            if (feed instanceof AutoCloseable) {
+                ((AutoCloseable) feed).close(); // before the broker stops
+            }
         }
     }
 
@@ -321,9 +324,15 @@ public final class BenchmarkCommand {
             double put = ((Stats.Spread) level70.get("putP50")).median();
             double ack = (Double) level70.get("kafkaAckMeanMs");
             double added = put - ack;
-            target(targets, table, "ingest adds < 1 ms per chunk" + at, Format.number(added, 2)
-                    + " ms (PUT p50 " + Format.number(put, 1) + " - Kafka ack mean " + Format.number(ack, 1) + ")",
-                    added < 1);
+            if (Double.isNaN(added)) {
+                targets.add(Map.of("target", "ingest adds < 1 ms per chunk", "measured",
+                        "not measured: the live feed bypassed ingest", "met", "not measured"));
+                table.row("ingest adds < 1 ms per chunk", "not measured (live feed bypassed ingest)", "-");
+            } else {
+                target(targets, table, "ingest adds < 1 ms per chunk" + at, Format.number(added, 2)
+                        + " ms (PUT p50 " + Format.number(put, 1) + " - Kafka ack mean " + Format.number(ack, 1) + ")",
+                        added < 1);
+            }
         }
         Map<String, Object> startup = (Map<String, Object>) report.get("startup");
         startup.forEach((part, figures) -> {

@@ -24,9 +24,9 @@ public record BenchmarkOptions(boolean quick, int runs, Path out, Path samples, 
         int runs = quick ? 1 : 3;
         Path out = Path.of("target/benchmark.json");
         Path samples = Path.of("samples");
-        int copies = quick ? 1 : 6;
+        int copies = quick ? 1 : 4;
         List<Integer> levels = quick ? List.of(1, 2) : List.of();
-        double liveSeconds = quick ? 8 : 25;
+        double liveSeconds = quick ? 8 : 20;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--quick")) {
