@@ -126,7 +126,8 @@ class SegmentClassifierTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"vcl", "vl", "dm", "đm", "dcm", "clm", "đéo", "deo", "địt", "dit", "đjt", "djt",
-            "óc chó", "oc cho", "dit me may", "DMMMM", "đụ má", "du ma"})
+            "óc chó", "oc cho", "dit me may", "DMMMM", "đụ má", "du ma", "clmm", "lol", "dell", "đờ mờ", "do mo",
+            "não tàn", "nao tan", "bò đỏ", "3 que", "mày sủa cái gì", "cứt", "chết mẹ", "chet me"})
     void vietnameseTeencodeAndUnaccentedProfanityIsFound(String text) {
         assertThat(decide("vi", "thôi " + text + " rồi").categories()).as(text).isNotEmpty();
     }
@@ -135,7 +136,8 @@ class SegmentClassifierTest {
     @ValueSource(strings = {"tôi muốn đi du lịch Đà Lạt", "giáo dục con cái rất quan trọng", "em đi ngủ đây",
             "anh đeo kính vào nhé", "mua một lon bia", "giết thời gian chờ tổng đài", "giết con gà làm cỗ",
             "hôm nay trời đẹp quá", "giá vé cắt cổ quá", "con chó nhà tôi rất ngoan", "chém gió cả ngày",
-            "đừng giết nó"})
+            "đừng giết nó", "con chó nhà hàng xóm sủa cả đêm", "bệnh viện tâm thần ở đâu", "đánh cho xong bài này",
+            "tát nước ao", "nuôi con lợn", "đi bắc kinh công tác", "mẹ cho con đi học"})
     void everydayVietnameseStaysClean(String text) {
         SegmentVerdict verdict = decide("vi", text);
         assertThat(verdict.categories()).as(text).isEmpty();
