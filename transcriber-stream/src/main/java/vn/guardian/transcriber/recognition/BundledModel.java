@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -71,13 +70,14 @@ public final class BundledModel {
             Files.createFile(staging.resolve(COMPLETE_MARKER));
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                // a concurrent start won the race; theirs is complete if its marker exists
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(staging, target);
+            } catch (IOException e) {
+                // a concurrent start won the race (Linux reports a bare "Directory not empty"); theirs is complete
+                // if its marker exists
                 if (!Files.exists(target.resolve(COMPLETE_MARKER))) {
                     throw new IOException("Model cache " + target + " exists but is incomplete; delete it and restart", e);
                 }
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(staging, target);
             }
             return target;
         } finally {

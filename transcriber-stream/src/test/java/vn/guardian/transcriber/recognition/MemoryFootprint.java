@@ -48,7 +48,7 @@ public final class MemoryFootprint {
         Runtime runtime = Runtime.getRuntime();
         long heapMb = (runtime.totalMemory() - runtime.freeMemory()) >> 20;
         String growth = since == 0 || per == 0 ? ""
-                : String.format("  (+%d MB since previous step, %.1f MB each)", (rss - since) >> 10,
+                : String.format("  (+%d MB over the step before the items, %.1f MB per item)", (rss - since) >> 10,
                 (rss - since) / 1024.0 / per);
         System.out.printf("%-45s VmRSS %5d MB, heap used %4d MB%s%n", moment, rss >> 10, heapMb, growth);
         return rss;

@@ -35,6 +35,28 @@ class RecognitionTest {
     }
 
     @Test
+    void replicasStartingTogetherShareOneExtractedModel(@TempDir Path cache) throws Exception {
+        // two replicas on one host with one cache dir (found by standalone's TranscriberCrashIT): both must start
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Path>> extracted = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                extracted.add(pool.submit(() -> BundledModel.extract(cache)));
+            }
+            Path first = extracted.get(0).get();
+            for (var each : extracted) {
+                assertThat(each.get()).isEqualTo(first);
+            }
+            assertThat(first.resolve("am/final.mdl")).isNotEmptyFile();
+            try (var entries = Files.list(cache)) {
+                assertThat(entries).containsExactly(first);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void bundledEnglishModelLoads() {
         assertThat(TestModels.get().languages()).containsExactly("en");
         assertThat(TestModels.get().forLanguage("vi")).isEmpty();
