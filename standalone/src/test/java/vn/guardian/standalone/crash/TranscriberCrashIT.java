@@ -120,7 +120,14 @@ class TranscriberCrashIT {
         settings.put("guardian.moderation.state-dir", work.resolve("streams"));
         moderation = ModerationApplication.application().run(CommandLine.args(settings));
         await(Duration.ofSeconds(150), () -> "both replicas ready; replica-1:\n" + victim.logTail()
-                + "\nreplica-2:\n" + survivor.logTail(), () -> victim.ready() && survivor.ready());
+                + "\nreplica-2:\n" + survivor.logTail(), () -> {
+                    for (TranscriberReplica replica : List.of(victim, survivor)) {
+                        if (!replica.alive()) {
+                            throw new AssertionError(replica.instanceId() + " exited at start-up:\n" + replica.logTail());
+                        }
+                    }
+                    return victim.ready() && survivor.ready();
+                });
         await(Duration.ofSeconds(60), () -> "both replicas owning partitions: " + owners(),
                 () -> Set.copyOf(owners().values()).size() == 2 && owners().size() == PARTITIONS);
     }
@@ -163,6 +170,11 @@ class TranscriberCrashIT {
             expectedCounts.put(crashCalls.get(k), baseline.get(baselineCalls.get(k)).size());
         }
         Map<String, List<Row>> crash = awaitRows(crashCalls, expectedCounts);
+
+        for (int k = 0; k < CALLS; k++) {
+            log.info("Call {}: baseline {} | crash run {}", k, texts(baseline.get(baselineCalls.get(k))),
+                    texts(crash.get(crashCalls.get(k))));
+        }
 
         // the survivor rebuilt the victim's open calls from the commit metadata
         assertThat(survivor.log()).as("survivor log").contains("took over " + Topics.AUDIO + "-" + kill.partition());
