@@ -1,0 +1,27 @@
+package vn.guardian.benchmark.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import vn.guardian.benchmark.stats.Stats;
+
+class LiveRunTest {
+
+    private static final Stats.Latency STEADY = new Stats.Latency(50, 300, 450, 600, 700);
+
+    @Test
+    void keepsUpWhenEveryVerdictArrivesWithoutGrowingLatency() {
+        LiveRun run = LiveRun.of(4, 20, 12, 40, 40, 800, STEADY, STEADY, STEADY, STEADY, 1.1, 30);
+        assertThat(run.sustainable()).isTrue();
+        assertThat(run.problems()).isEmpty();
+    }
+
+    @Test
+    void namesEveryWayOfFallingBehind() {
+        LiveRun run = LiveRun.of(8, 20, 24, 80, 70, 20_000, STEADY, STEADY, STEADY, STEADY, 3.0, 1_500);
+        assertThat(run.sustainable()).isFalse();
+        assertThat(run.problems()).hasSize(4);
+        assertThat(String.join(" ", run.problems())).contains("70 of 80 verdicts").contains("20000 ms after")
+                .contains("latency grew").contains("1500 ms behind");
+    }
+}
