@@ -78,6 +78,11 @@ class TranscriberCrashIT {
     private static final int STAGGER_TICKS = 2;
     private static final String GROUP = "guardian-transcriber";
     private static final Path SAMPLES = Path.of("..", "samples");
+    /**
+     * The kill comes after each call's first utterances were published (speech starts again at 6.5 s), so the survivor
+     * must skip what was already transcribed and replay only the open utterances.
+     */
+    private static final long KILL_AFTER_MS = 7000;
     /** Mid-utterance: at least this much of the speech span heard, and this much still to come. */
     private static final long HEARD_MS = 1000;
     private static final long TO_COME_MS = 750;
@@ -296,7 +301,7 @@ class TranscriberCrashIT {
         for (int k = 0; k < CALLS; k++) {
             int partition = partitionOf(callIds.get(k));
             long heardMs = (long) (tick - STAGGER_TICKS * k) * CallAudio.CHUNK_MS;
-            if (!victimPartitions.contains(partition) || heardMs <= 0) {
+            if (!victimPartitions.contains(partition) || heardMs < KILL_AFTER_MS) {
                 continue;
             }
             for (int channel = 0; channel < channels.length; channel++) {
