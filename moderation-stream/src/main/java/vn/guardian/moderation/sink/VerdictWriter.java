@@ -18,27 +18,30 @@ import vn.guardian.contracts.verdict.SegmentVerdict;
  */
 public final class VerdictWriter {
 
+    // stored_at is clock_timestamp(), the moment of the write, not now(), which is when the batch's transaction began
+
     static final String UPSERT = """
             INSERT INTO segment_verdicts (segment_id, call_id, tenant, channel, channel_role, start_ms, end_ms, text,
-                language, categories, severity, action, lexicon_version, ingested_at, decided_at)
+                language, categories, severity, action, lexicon_version, ingested_at, decided_at, stored_at)
             VALUES (:segmentId, :callId, :tenant, :channel, :channelRole, :startMs, :endMs, :text,
-                :language, :categories, :severity, :action, :lexiconVersion, :ingestedAt, :decidedAt)
+                :language, :categories, :severity, :action, :lexiconVersion, :ingestedAt, :decidedAt, clock_timestamp())
             ON CONFLICT (segment_id) DO UPDATE SET
                 call_id = EXCLUDED.call_id, tenant = EXCLUDED.tenant, channel = EXCLUDED.channel,
                 channel_role = EXCLUDED.channel_role, start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms,
                 text = EXCLUDED.text, language = EXCLUDED.language, categories = EXCLUDED.categories,
                 severity = EXCLUDED.severity, action = EXCLUDED.action, lexicon_version = EXCLUDED.lexicon_version,
-                ingested_at = EXCLUDED.ingested_at, decided_at = EXCLUDED.decided_at, stored_at = now()
+                ingested_at = EXCLUDED.ingested_at, decided_at = EXCLUDED.decided_at, stored_at = clock_timestamp()
             """;
 
     static final String UPSERT_CALL = """
             INSERT INTO call_verdicts (call_id, tenant, segments, counts_by_category, max_severity, risk_score, action,
-                open, updated_at)
-            VALUES (:callId, :tenant, :segments, :counts, :maxSeverity, :riskScore, :action, :open, :updatedAt)
+                open, updated_at, stored_at)
+            VALUES (:callId, :tenant, :segments, :counts, :maxSeverity, :riskScore, :action, :open, :updatedAt,
+                clock_timestamp())
             ON CONFLICT (call_id) DO UPDATE SET
                 tenant = EXCLUDED.tenant, segments = EXCLUDED.segments, counts_by_category = EXCLUDED.counts_by_category,
                 max_severity = EXCLUDED.max_severity, risk_score = EXCLUDED.risk_score, action = EXCLUDED.action,
-                open = EXCLUDED.open, updated_at = EXCLUDED.updated_at, stored_at = now()
+                open = EXCLUDED.open, updated_at = EXCLUDED.updated_at, stored_at = clock_timestamp()
             """;
 
     private final DatabaseClient client;
