@@ -133,8 +133,14 @@ class TranscriberCrashIT {
                     }
                     return victim.ready() && survivor.ready();
                 });
+        bothReplicasOwnPartitions();
+    }
+
+    /** Waits until the group is settled with both replicas owning partitions, and returns the assignment. */
+    private static Map<Integer, String> bothReplicasOwnPartitions() throws InterruptedException {
         await(Duration.ofSeconds(60), () -> "both replicas owning partitions: " + owners(),
                 () -> Set.copyOf(owners().values()).size() == 2 && owners().size() == PARTITIONS);
+        return owners();
     }
 
     @AfterAll
@@ -159,14 +165,14 @@ class TranscriberCrashIT {
                 rows.stream().map(Row::channel).distinct()).as("channels with segments").hasSize(2));
         assertThat(words(baseline.values().iterator().next())).contains("thank", "calling", "idiot", "kill");
 
-        Map<Integer, String> owners = owners();
+        Map<Integer, String> owners = bothReplicasOwnPartitions();
         Set<Integer> victimPartitions = owners.entrySet().stream()
                 .filter(e -> e.getValue().equals(victim.instanceId())).map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
         List<String> crashCalls = callIds("crash");
         KillPoint kill = stream(crashCalls, victimPartitions);
-        assertThat(kill).as("a moment when %s had consumed a call of its partitions %s up to mid-utterance",
-                victim.instanceId(), victimPartitions).isNotNull();
+        assertThat(kill).as("a moment when %s had consumed a call of its partitions %s up to mid-utterance; owners"
+                + " before the run %s, now %s", victim.instanceId(), victimPartitions, owners, owners()).isNotNull();
         assertThat(victim.alive()).isFalse();
         log.info("Killed {} at {}", victim.instanceId(), kill);
 
