@@ -3,6 +3,7 @@ package vn.guardian.contracts.serde;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import vn.guardian.contracts.audio.AudioEvent;
+import vn.guardian.contracts.transcript.PartialTranscript;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.contracts.verdict.CallVerdict;
 import vn.guardian.contracts.verdict.SegmentVerdict;
@@ -20,6 +21,10 @@ public final class EventSerdes {
 
     public static JsonSerde<TranscriptSegment> transcript() {
         return new JsonSerde<>(TranscriptSegment.class);
+    }
+
+    public static JsonSerde<PartialTranscript> partialTranscript() {
+        return new JsonSerde<>(PartialTranscript.class);
     }
 
     public static JsonSerde<SegmentVerdict> segmentVerdict() {

@@ -2,7 +2,7 @@ package vn.guardian.transcriber.calls;
 
 import java.util.List;
 import vn.guardian.contracts.transcript.TranscriptSegment;
-import vn.guardian.transcriber.recognition.PartialTranscript;
+import vn.guardian.contracts.transcript.PartialTranscript;
 
 /**
  * What handling one audio record produced.
@@ -42,6 +42,7 @@ public record Outcome(List<TranscriptSegment> segments, List<PartialTranscript> 
         public static final String UNDESERIALIZABLE = "undeserializable";
         public static final String UNKNOWN_CALL = "unknown-call";
         public static final String SEQ_GAP = "seq-gap";
+        public static final String SEQ_REPEATED = "seq-repeated";
         public static final String UNKNOWN_CHANNEL = "unknown-channel";
         public static final String SAMPLE_RATE = "sample-rate";
         public static final String NO_MODEL = "no-model";

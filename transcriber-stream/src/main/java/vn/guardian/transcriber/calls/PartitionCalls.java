@@ -17,7 +17,7 @@ import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.transcriber.recognition.ChannelRecognizer;
 import vn.guardian.transcriber.recognition.Models;
-import vn.guardian.transcriber.recognition.PartialTranscript;
+import vn.guardian.contracts.transcript.PartialTranscript;
 
 /**
  * The live calls of one audio-topic partition, owned by the worker the partition is assigned to.
@@ -168,6 +168,12 @@ public final class PartitionCalls implements AutoCloseable {
         ChannelState channel = call.channels.get(chunk.channel());
         if (chunk.seq() < channel.resumeSeq) {
             return Outcome.NOTHING; // transcribed before a takeover; replayed only because another channel was open
+        }
+        if (chunk.seq() < channel.nextSeq) {
+            // e.g. ingest resending a chunk after a 503 that Kafka had in fact stored: never feed audio twice
+            return Outcome.rejected(Rejection.SEQ_REPEATED, "call " + chunk.callId() + " channel " + chunk.channel()
+                    + " already had seq " + chunk.seq() + " (next expected " + channel.nextSeq
+                    + "); the repeated or backwards chunk was not transcribed again");
         }
         if (chunk.seq() != channel.nextSeq) {
             return Outcome.rejected(Rejection.SEQ_GAP, "call " + chunk.callId() + " channel " + chunk.channel()

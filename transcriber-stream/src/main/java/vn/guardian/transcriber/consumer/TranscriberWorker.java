@@ -41,7 +41,7 @@ import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.transcriber.calls.PartitionCalls;
 import vn.guardian.transcriber.calls.RecognizerBudget;
 import vn.guardian.transcriber.recognition.Models;
-import vn.guardian.transcriber.recognition.PartialTranscript;
+import vn.guardian.contracts.transcript.PartialTranscript;
 
 /**
  * One consumer-group member: polls the audio topic, feeds the recognizers of the calls in its partitions, and

@@ -1,5 +1,6 @@
 package vn.guardian.transcriber.recognition;
 
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.vosk.Recognizer;
 import tools.jackson.databind.JsonNode;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.serde.Json;
+import vn.guardian.contracts.transcript.PartialTranscript;
 import vn.guardian.contracts.transcript.SegmentIds;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.contracts.transcript.Word;

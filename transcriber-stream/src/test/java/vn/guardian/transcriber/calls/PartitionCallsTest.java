@@ -19,7 +19,7 @@ import vn.guardian.transcriber.Speech;
 import vn.guardian.transcriber.TestCalls;
 import vn.guardian.transcriber.TestModels;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
-import vn.guardian.transcriber.recognition.PartialTranscript;
+import vn.guardian.contracts.transcript.PartialTranscript;
 
 /** The per-partition call rules, driven with the real model and no broker; offsets are list indexes. */
 class PartitionCallsTest {
@@ -47,6 +47,7 @@ class PartitionCallsTest {
         List<AudioChunk> chunks = Speech.chunks(Speech.NEED_HELP, "call", 0, 0);
         assertThat(calls.onChunk(chunks.get(1), 4).rejection().reason()).isEqualTo(Rejection.SEQ_GAP);
         assertThat(calls.onChunk(chunks.get(0), 5).rejection()).isNull();
+        assertThat(calls.onChunk(chunks.get(0), 6).rejection().reason()).isEqualTo(Rejection.SEQ_REPEATED);
         AudioChunk channel5 = Speech.chunks(Speech.NEED_HELP, "call", 5, 0).get(0);
         assertThat(calls.onChunk(channel5, 6).rejection().reason()).isEqualTo(Rejection.UNKNOWN_CHANNEL);
         assertThat(budget.active()).isEqualTo(2);
