@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxChunkSize      largest live chunk ({@code PUT .../chunks/{seq}} body or WebSocket frame)
  * @param maxStartSize      largest {@code POST /v1/calls} JSON body
  * @param chunkDuration     audio time per published chunk
+ * @param recordings        how {@code POST /v1/recordings} streams
  * @param calls             live call lifecycle
  * @param limits            per-tenant limits, unless the tenant overrides them
  * @param publish           Kafka publishing limits
@@ -25,6 +26,7 @@ public record IngestProperties(Map<String, Tenant> tenants,
                                @DefaultValue("256KB") DataSize maxChunkSize,
                                @DefaultValue("16KB") DataSize maxStartSize,
                                @DefaultValue("250ms") Duration chunkDuration,
+                               @DefaultValue Recordings recordings,
                                @DefaultValue Calls calls,
                                @DefaultValue Limits limits,
                                @DefaultValue Publish publish) {
@@ -69,6 +71,17 @@ public record IngestProperties(Map<String, Tenant> tenants,
                          Integer requestBurst) {
         public Tenant {
             apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+        }
+    }
+
+    /**
+     * @param bufferThreshold a recording body up to this size is held until it has fully arrived, so a file whose
+     *                        header lies about its length publishes nothing; a longer one is published as it
+     *                        streams in, and ended as {@code truncated} if it stops short
+     */
+    public record Recordings(@DefaultValue("8MB") DataSize bufferThreshold) {
+        public Recordings {
+            requireSize("recordings.buffer-threshold", bufferThreshold, "8MB");
         }
     }
 

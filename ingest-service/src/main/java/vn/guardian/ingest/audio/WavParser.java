@@ -5,11 +5,15 @@ import org.springframework.http.HttpStatus;
 import vn.guardian.ingest.problem.ProblemException;
 
 /**
- * Reads a RIFF/WAVE file: walks its chunks ({@code fmt }, {@code data}, skipping others such as {@code LIST}) and
- * validates the whole header before any audio is used. Accepts PCM 16-bit (plain or WAVE_FORMAT_EXTENSIBLE) and
- * G.711 mu-law / A-law 8-bit (format tags 7 / 6), 1 or 2 channels, 8000..48000 Hz.
+ * Reads a RIFF/WAVE header: walks its chunks ({@code fmt }, skipping others such as {@code LIST}) up to the start
+ * of the {@code data} chunk and validates the whole header before any audio is used, so an upload can be judged
+ * from its first bytes. Accepts PCM 16-bit (plain or WAVE_FORMAT_EXTENSIBLE) and G.711 mu-law / A-law 8-bit
+ * (format tags 7 / 6), 1 or 2 channels, 8000..48000 Hz. Chunks after the audio are not read.
  */
 public final class WavParser {
+
+    /** Header bytes (everything before the audio) an upload may send; real files carry a few hundred. */
+    public static final int MAX_HEADER_BYTES = 64 * 1024;
 
     private static final int WAVE_FORMAT_PCM = 0x0001;
     private static final int WAVE_FORMAT_IEEE_FLOAT = 0x0003;
@@ -22,51 +26,94 @@ public final class WavParser {
     private WavParser() {
     }
 
+    /** A whole file at once: its header, and its audio located in {@code wav}. */
     public static WavAudio parse(byte[] wav) {
-        if (wav.length == 0) {
+        WavHeader header = header(wav, wav.length, wav.length);
+        return new WavAudio(header.format(), wav, header.dataOffset(), (int) header.frames());
+    }
+
+    /**
+     * Reads the header from the first {@code length} bytes of a body.
+     *
+     * @param bodyLength the whole body's length when known (Content-Length, or the body has ended), else -1
+     * @return the header, or null when these bytes end before the audio starts and more may follow
+     * @throws ProblemException when what is there already shows the file is not an acceptable WAV
+     */
+    public static WavHeader header(byte[] head, int length, long bodyLength) {
+        boolean whole = bodyLength == length;
+        if (length == 0 && whole) {
             throw badWav("empty-recording", "Empty recording", "The request body is empty.", "body", 0,
                     "send the whole WAV file as the request body");
         }
-        if (wav.length < 12) {
-            if (startsLikeRiff(wav)) {
-                throw truncated("RIFF header", wav.length + " bytes", "The file ends inside the 12-byte RIFF header.");
+        if (!startsLikeRiff(head, length) || length >= 12 && !fourCc(head, 8).equals("WAVE")) {
+            throw notWav(head, length);
+        }
+        if (length < 12) {
+            if (whole) {
+                throw truncated("RIFF header", length + " bytes", "The file ends inside the 12-byte RIFF header.");
             }
-            throw notWav(wav);
+            return null;
         }
-        if (!fourCc(wav, 0).equals("RIFF") || !fourCc(wav, 8).equals("WAVE")) {
-            throw notWav(wav);
+        long riffEnd = 8 + u32(head, 4);
+        if (bodyLength >= 0 && riffEnd > bodyLength) {
+            throw shorterThanDeclared(riffEnd, bodyLength);
         }
-        long riffEnd = 8 + u32(wav, 4);
-        if (riffEnd > wav.length) {
-            throw truncated("RIFF chunk size", u32(wav, 4),
-                    "The RIFF header announces " + riffEnd + " bytes but the body has " + wav.length + ".");
-        }
-        int end = (int) riffEnd;
         int fmtAt = -1;
         int fmtSize = 0;
-        int dataAt = -1;
-        int dataSize = 0;
-        int at = 12;
-        while (at + 8 <= end) {
-            String id = fourCc(wav, at);
-            long size = u32(wav, at + 4);
-            if (at + 8 + size > end) {
+        long at = 12;
+        while (at + 8 <= riffEnd) {
+            if (at + 8 > length) {
+                return null;
+            }
+            int chunkAt = (int) at;
+            String id = fourCc(head, chunkAt);
+            long size = u32(head, chunkAt + 4);
+            if (at + 8 + size > riffEnd) {
                 throw truncated("'" + id.trim() + "' chunk size", size, "The '" + id + "' chunk at byte " + at
-                        + " announces " + size + " bytes but only " + (end - at - 8) + " follow.");
+                        + " announces " + size + " bytes but only " + (riffEnd - at - 8) + " follow.");
+            }
+            if (id.equals("data")) {
+                AudioFormat format = format(head, fmtAt, fmtSize);
+                // a trailing partial frame carries no whole sample for every channel: it is dropped
+                if (size / format.frameBytes() == 0) {
+                    throw badWav("empty-recording", "Empty recording", "The 'data' chunk holds no whole audio frame.",
+                            "data chunk size", size, "send a recording with at least one sample");
+                }
+                return new WavHeader(format, chunkAt + 8, size, riffEnd);
             }
             if (id.equals("fmt ") && fmtAt < 0) {
-                fmtAt = at + 8;
+                if (at + 8 + size > length) {
+                    return null;
+                }
+                fmtAt = chunkAt + 8;
                 fmtSize = (int) size;
-            } else if (id.equals("data") && dataAt < 0) {
-                dataAt = at + 8;
-                dataSize = (int) size;
             }
             // chunks are padded to an even size
-            at += 8 + (int) size + (int) (size & 1);
+            at += 8 + size + (size & 1);
         }
+        format(head, fmtAt, fmtSize);
+        throw badWav("missing-data-chunk", "WAV has no audio", "The file has no 'data' chunk.", "data chunk",
+                null, "export the recording again; the file holds no audio");
+    }
+
+    /** The answer when a body ends before the end its RIFF header announced. */
+    public static ProblemException shorterThanDeclared(long riffEnd, long bodyLength) {
+        return truncated("RIFF chunk size", riffEnd - 8,
+                "The RIFF header announces " + riffEnd + " bytes but the body has " + bodyLength + ".");
+    }
+
+    /** The answer when the audio has not started within {@link #MAX_HEADER_BYTES}. */
+    public static ProblemException headerTooLarge() {
+        return badWav("wav-header-too-large", "WAV header too large", "The audio does not start within the first "
+                        + MAX_HEADER_BYTES + " bytes.", "header", MAX_HEADER_BYTES,
+                "strip metadata chunks before the audio, e.g. sox in.wav out.wav");
+    }
+
+    private static AudioFormat format(byte[] wav, int fmtAt, int fmtSize) {
         if (fmtAt < 0) {
-            throw badWav("missing-fmt-chunk", "WAV has no format chunk", "The file has no 'fmt ' chunk, so its "
-                    + "encoding is unknown.", "fmt chunk", null, "export the recording again as a standard WAV file");
+            throw badWav("missing-fmt-chunk", "WAV has no format chunk", "The file has no 'fmt ' chunk before its "
+                    + "audio, so its encoding is unknown.", "fmt chunk", null,
+                    "export the recording again as a standard WAV file");
         }
         if (fmtSize < 16) {
             throw truncated("'fmt' chunk size", fmtSize, "The 'fmt ' chunk has " + fmtSize
@@ -107,17 +154,7 @@ public final class WavParser {
                     + " bytes but " + channels + " channels of " + bits + "-bit samples need " + format.frameBytes() + ".",
                     "blockAlign", blockAlign, "export the recording again; the file's header is damaged");
         }
-        if (dataAt < 0) {
-            throw badWav("missing-data-chunk", "WAV has no audio", "The file has no 'data' chunk.", "data chunk",
-                    null, "export the recording again; the file holds no audio");
-        }
-        // a trailing partial frame carries no whole sample for every channel: it is dropped
-        int frames = dataSize / blockAlign;
-        if (frames == 0) {
-            throw badWav("empty-recording", "Empty recording", "The 'data' chunk holds no whole audio frame.",
-                    "data chunk size", dataSize, "send a recording with at least one sample");
-        }
-        return new WavAudio(format, wav, dataAt, frames);
+        return format;
     }
 
     private static AudioFormat.Encoding encodingOf(int formatTag, int bits) {
@@ -148,9 +185,9 @@ public final class WavParser {
         }
     }
 
-    private static boolean startsLikeRiff(byte[] wav) {
+    private static boolean startsLikeRiff(byte[] wav, int length) {
         byte[] riff = "RIFF".getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i < Math.min(4, wav.length); i++) {
+        for (int i = 0; i < Math.min(4, length); i++) {
             if (wav[i] != riff[i]) {
                 return false;
             }
@@ -158,8 +195,8 @@ public final class WavParser {
         return true;
     }
 
-    private static ProblemException notWav(byte[] wav) {
-        String start = new String(wav, 0, Math.min(4, wav.length), StandardCharsets.ISO_8859_1)
+    private static ProblemException notWav(byte[] wav, int length) {
+        String start = new String(wav, 0, Math.min(4, length), StandardCharsets.ISO_8859_1)
                 .replaceAll("[^\\x20-\\x7e]", "?");
         return new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "not-wav", "Not a WAV file",
                 "The body does not start with a RIFF/WAVE header (starts with '" + start + "').")

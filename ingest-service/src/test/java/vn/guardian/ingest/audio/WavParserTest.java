@@ -130,6 +130,43 @@ class WavParserTest {
         assertProblem(fmtOnly, HttpStatus.BAD_REQUEST, "missing-data-chunk", "data chunk");
     }
 
+    @Test
+    void headerIsReadFromTheFirstBytesAsTheyArrive() {
+        byte[] wav = Wavs.riff(Wavs.chunk("LIST", new byte[30]),
+                Arrays.copyOfRange(Wavs.pcm16(8000, new short[1]), 12, 36), Wavs.chunk("data", new byte[2000]));
+        int dataAt = 12 + 38 + 24 + 8;
+        for (int length = 0; length < dataAt; length++) {
+            assertThat(WavParser.header(wav, length, -1)).as("header from %d bytes", length).isNull();
+        }
+
+        WavHeader header = WavParser.header(wav, dataAt, -1);
+
+        assertThat(header.format()).isEqualTo(new AudioFormat(AudioFormat.Encoding.PCM_S16LE, 8000, 1));
+        assertThat(header.dataOffset()).isEqualTo(dataAt);
+        assertThat(header.frames()).isEqualTo(1000);
+        assertThat(header.riffEnd()).isEqualTo(wav.length);
+    }
+
+    @Test
+    void firstBytesAreEnoughToRefuseNoiseAndBadFormats() {
+        assertThatThrownBy(() -> WavParser.header("ID3\3".getBytes(), 4, -1))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.slug()).isEqualTo("not-wav"));
+        byte[] floatWav = Wavs.wav(3, 1, 16000, 32, new byte[40_000]);
+        assertThatThrownBy(() -> WavParser.header(floatWav, 44, -1))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.slug()).isEqualTo("unsupported-encoding"));
+    }
+
+    @Test
+    void knownBodyLengthShorterThanTheRiffSizeIsRefusedFromTheHeader() {
+        byte[] wav = Wavs.pcm16(8000, new short[10_000]);
+        assertThatThrownBy(() -> WavParser.header(wav, 44, wav.length - 2))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.slug()).isEqualTo("truncated-wav");
+                    assertThat(e.getBody().getProperties()).containsEntry("field", "RIFF chunk size");
+                });
+        assertThat(WavParser.header(wav, 44, wav.length)).isNotNull();
+    }
+
     private static byte[] extensible(int subformat, int bits) {
         ByteBuffer fmt = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
         fmt.putShort((short) 0xFFFE).putShort((short) 1).putInt(16000).putInt(16000 * bits / 8)
