@@ -26,7 +26,10 @@ sox "$work/agent.wav" "$work/agent-padded.wav" pad 0 6
 sox "$work/customer.wav" "$work/customer-padded.wav" pad "$agent_seconds" 0
 sox -D -M "$work/agent-padded.wav" "$work/customer-padded.wav" -r 8000 -b 16 -e signed-integer stereo-8k-call.wav trim 0 "$(soxi -D "$work/agent-padded.wav")"
 
-soxi abusive-call.wav clean-call.wav stereo-8k-call.wav | grep -E "Input File|Channels|Sample Rate|Duration"
+# The same call as a PBX records it: G.711 mu-law, 8 bits per sample.
+sox -D stereo-8k-call.wav -e mu-law -b 8 stereo-8k-mulaw-call.wav
+
+soxi abusive-call.wav clean-call.wav stereo-8k-call.wav stereo-8k-mulaw-call.wav | grep -E "Input File|Channels|Sample Rate|Encoding|Duration"
 
 # A minute of back-and-forth: many utterances with pauses, so latency percentiles have enough data (benchmark).
 sentences=(

@@ -6,6 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -115,8 +119,10 @@ class PipelineEndToEndTest {
     void eachStereoChannelKeepsItsOwnSpeaker() throws Exception {
         String callId = submit(SAMPLES.resolve("stereo-8k-call.wav"));
 
-        List<JsonNode> segments = segmentsOf(callId, 2);
+        assertAgentAndCustomerOnTheirChannels(segmentsOf(callId, 2));
+    }
 
+    private static void assertAgentAndCustomerOnTheirChannels(List<JsonNode> segments) {
         String agent = textOfChannel(segments, 0);
         String customer = textOfChannel(segments, 1);
         assertThat(agent).contains("morning").contains("order").doesNotContain("cancel");
@@ -125,6 +131,40 @@ class PipelineEndToEndTest {
                 .allSatisfy(s -> assertThat(s.get("channelRole").asString()).isEqualTo("agent"));
         assertThat(segments).filteredOn(s -> s.get("channel").asInt() == 1)
                 .allSatisfy(s -> assertThat(s.get("channelRole").asString()).isEqualTo("customer"));
+    }
+
+    @Test
+    void aMuLawStereoRecordingKeepsEachSpeakerOnItsChannel() throws Exception {
+        String callId = submit(SAMPLES.resolve("stereo-8k-mulaw-call.wav"));
+
+        assertAgentAndCustomerOnTheirChannels(segmentsOf(callId, 2));
+    }
+
+    @Test
+    void aLiveMuLawStereoCallStreamedInChunksKeepsEachSpeakerOnItsChannel() throws Exception {
+        byte[] mulaw = dataChunkOf(Files.readAllBytes(SAMPLES.resolve("stereo-8k-mulaw-call.wav")));
+        String callId = "e2e-live-mulaw-" + UUID.randomUUID();
+        HttpResponse<String> started = send(HttpRequest.newBuilder(URI.create(pipeline.ingestUrl() + "/v1/calls"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"callId":"%s","language":"en","format":{"encoding":"mulaw","sampleRate":8000,"channels":2},
+                         "channelRoles":["agent","customer"]}""".formatted(callId))));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+
+        int chunkBytes = 8000 * 2 / 4; // 250 ms of 8-bit stereo at 8 kHz
+        for (int offset = 0, seq = 0; offset < mulaw.length; offset += chunkBytes, seq++) {
+            byte[] chunk = Arrays.copyOfRange(mulaw, offset, Math.min(mulaw.length, offset + chunkBytes));
+            HttpResponse<String> ack = send(HttpRequest.newBuilder(
+                            URI.create(pipeline.ingestUrl() + "/v1/calls/" + callId + "/chunks/" + seq))
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(chunk)));
+            assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+        }
+        HttpResponse<String> ended = send(HttpRequest.newBuilder(URI.create(pipeline.ingestUrl() + "/v1/calls/" + callId + "/end"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+
+        assertAgentAndCustomerOnTheirChannels(segmentsOf(callId, 2));
     }
 
     @Test
@@ -147,6 +187,25 @@ class PipelineEndToEndTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return Json.MAPPER.readTree(response.body()).get("callId").asString();
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.header("X-Api-Key", API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The raw samples of a RIFF/WAVE file: the payload of its "data" chunk. */
+    private static byte[] dataChunkOf(byte[] wav) {
+        ByteBuffer riff = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        int position = 12;
+        while (position + 8 <= wav.length) {
+            String id = new String(wav, position, 4, StandardCharsets.US_ASCII);
+            int size = riff.getInt(position + 4);
+            if (id.equals("data")) {
+                return Arrays.copyOfRange(wav, position + 8, position + 8 + size);
+            }
+            position += 8 + size + (size & 1);
+        }
+        throw new IllegalArgumentException("no data chunk in the WAV file");
     }
 
     /** Polls the read API until {@code channels} channels have segments and the set stops growing. */
