@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,7 +68,7 @@ public final class BenchmarkCommand {
         Path dataDir = Files.createTempDirectory("guardian-benchmark-");
         try (ResourceMonitor monitor = new ResourceMonitor()) {
             log("Starting the pipeline in this JVM");
-            try (BenchPipeline pipeline = BenchPipeline.start(dataDir, 0);
+            try (BenchPipeline pipeline = BenchPipeline.start(dataDir, options.workers(), options.partitions());
                  VerdictRows rows = new VerdictRows(pipeline.jdbcUrl())) {
                 monitor.watchPostgres(pipeline.postgresDataDir());
                 startup(pipeline);
@@ -200,15 +201,28 @@ public final class BenchmarkCommand {
                 levels.addAll(derived);
             }
             log("Live levels " + levels + " (raw limit allows about " + Format.number(capacityCalls, 1) + " calls)");
-            Map<Integer, Map<String, Object>> byLevel = new LinkedHashMap<>();
+            Map<Integer, Map<String, Object>> byLevel = new TreeMap<>(); // in call order, whatever the sweep order
             int maxSustainable = 0;
+            int firstFailing = 0;
             for (int calls : levels) {
                 Map<String, Object> level = liveLevel(load, samples, calls, options, monitor, pipeline);
                 byLevel.put(calls, level);
                 if (!(Boolean) level.get("sustainable")) {
-                    break; // lag grows from here: the sweep has found its end
+                    firstFailing = calls; // lag grows from here: the sweep has found its end
+                    break;
                 }
                 maxSustainable = calls;
+            }
+            // derived levels are a quarter of the raw limit apart: halve the gap at the edge down to 2 calls
+            while (options.levels().isEmpty() && firstFailing - maxSustainable > 2) {
+                int calls = (maxSustainable + firstFailing) / 2;
+                Map<String, Object> level = liveLevel(load, samples, calls, options, monitor, pipeline);
+                byLevel.put(calls, level);
+                if ((Boolean) level.get("sustainable")) {
+                    maxSustainable = calls;
+                } else {
+                    firstFailing = calls;
+                }
             }
             int at70 = Math.max(1, (int) Math.round(0.7 * maxSustainable));
             if (maxSustainable > 0 && !byLevel.containsKey(at70)) {
@@ -227,7 +241,7 @@ public final class BenchmarkCommand {
             report.put("live", section);
 
             TextTable table = new TextTable("(3) Live load at real-time pace, 250 ms chunks; utterance-end latency ms = stored_at - ingested_at; median over runs (min-max)",
-                    "calls", "p50", "p95", "p99", "max", "wall-clock p95", "chunk ack p50/p99 ms", "Kafka ack mean ms",
+                    "calls", "p50", "p95", "p99", "max", "wall-clock p95", "chunk ack p50/p99 ms", "in ingest / Kafka ack mean ms",
                     "cores", "peak RSS", "keeps up");
             for (Map<String, Object> level : byLevel.values()) {
                 table.row(level.get("calls"), Format.spread((Stats.Spread) level.get("p50"), 0),
@@ -236,7 +250,8 @@ public final class BenchmarkCommand {
                         Format.spread((Stats.Spread) level.get("wallClockP95"), 0),
                         Format.number(((Stats.Spread) level.get("putP50")).median(), 1) + "/"
                                 + Format.number(((Stats.Spread) level.get("putP99")).median(), 1),
-                        Format.number((Double) level.get("kafkaAckMeanMs"), 1),
+                        Format.number((Double) level.get("chunkHandlingMeanMs"), 2) + " / "
+                                + Format.number((Double) level.get("kafkaAckMeanMs"), 2),
                         Format.number(((Map<?, ?>) level.get("coresByService")).get("total") instanceof Double ? (Double) ((Map<?, ?>) level.get("coresByService")).get("total") : Double.NaN, 2),
                         Format.mib(((Number) level.get("peakProcessRssBytes")).doubleValue()),
                         (Boolean) level.get("sustainable") ? "yes" : "NO: " + level.get("problems"));
@@ -261,9 +276,9 @@ public final class BenchmarkCommand {
                                           ResourceMonitor monitor, BenchPipeline pipeline) throws Exception {
         monitor.resetPeaks();
         ResourceMonitor.Snapshot before = monitor.snapshot();
-        Timer publish = pipeline.ingestContext().getBean(MeterRegistry.class).find("guardian.ingest.publish.latency").timer();
-        long publishCount = publish == null ? 0 : publish.count();
-        double publishMs = publish == null ? 0 : publish.totalTime(TimeUnit.MILLISECONDS);
+        MeterRegistry meters = pipeline.ingestContext().getBean(MeterRegistry.class);
+        TimerDelta publish = new TimerDelta(meters.find("guardian.ingest.publish.latency").timer());
+        TimerDelta handling = new TimerDelta(meters.find("guardian.ingest.chunk.handling").timer());
         List<LiveRun> runs = new ArrayList<>();
         for (int i = 0; i < options.runs(); i++) {
             LiveRun run = load.run(samples, calls, options.liveSeconds());
@@ -282,9 +297,8 @@ public final class BenchmarkCommand {
         level.put("wallClockP95", spread(runs, r -> r.wallLatency().p95()));
         level.put("putP50", spread(runs, r -> r.putMs().p50()));
         level.put("putP99", spread(runs, r -> r.putMs().p99()));
-        long chunks = publish == null ? 0 : publish.count() - publishCount;
-        level.put("kafkaAckMeanMs", chunks == 0 ? Double.NaN
-                : (publish.totalTime(TimeUnit.MILLISECONDS) - publishMs) / chunks);
+        level.put("kafkaAckMeanMs", publish.meanMs());
+        level.put("chunkHandlingMeanMs", handling.meanMs());
         long sustainableRuns = runs.stream().filter(LiveRun::sustainable).count();
         level.put("sustainable", sustainableRuns * 2 > runs.size());
         level.put("problems", runs.stream().flatMap(r -> r.problems().stream()).distinct().toList());
@@ -294,6 +308,24 @@ public final class BenchmarkCommand {
         level.put("peakPostgresRssBytes", monitor.peakPostgresRssBytes());
         level.put("runs", runs);
         return level;
+    }
+
+    /** A Micrometer timer's mean over a span of time: what was added since this delta was taken. */
+    private static final class TimerDelta {
+        private final Timer timer;
+        private final long count;
+        private final double totalMs;
+
+        TimerDelta(Timer timer) {
+            this.timer = timer;
+            this.count = timer == null ? 0 : timer.count();
+            this.totalMs = timer == null ? 0 : timer.totalTime(TimeUnit.MILLISECONDS);
+        }
+
+        double meanMs() {
+            long added = timer == null ? 0 : timer.count() - count;
+            return added == 0 ? Double.NaN : (timer.totalTime(TimeUnit.MILLISECONDS) - totalMs) / added;
+        }
     }
 
     private static Stats.Spread spread(List<LiveRun> runs, java.util.function.ToDoubleFunction<LiveRun> figure) {
@@ -321,17 +353,17 @@ public final class BenchmarkCommand {
             String at = " at " + level70.get("calls") + " calls";
             target(targets, table, "p95 <= 500 ms" + at, Format.number(p95, 0) + " ms", p95 <= 500);
             target(targets, table, "p99 <= 1000 ms" + at, Format.number(p99, 0) + " ms", p99 <= 1000);
-            double put = ((Stats.Spread) level70.get("putP50")).median();
+            double handled = (Double) level70.get("chunkHandlingMeanMs");
             double ack = (Double) level70.get("kafkaAckMeanMs");
-            double added = put - ack;
+            double added = handled - ack;
             if (Double.isNaN(added)) {
                 targets.add(Map.of("target", "ingest adds < 1 ms per chunk", "measured",
                         "not measured: the live feed bypassed ingest", "met", "not measured"));
                 table.row("ingest adds < 1 ms per chunk", "not measured (live feed bypassed ingest)", "-");
             } else {
                 target(targets, table, "ingest adds < 1 ms per chunk" + at, Format.number(added, 2)
-                        + " ms (PUT p50 " + Format.number(put, 1) + " - Kafka ack mean " + Format.number(ack, 1) + ")",
-                        added < 1);
+                        + " ms (chunk handling mean " + Format.number(handled, 2) + " - Kafka ack mean "
+                        + Format.number(ack, 2) + ")", added < 1);
             }
         }
         Map<String, Object> startup = (Map<String, Object>) report.get("startup");

@@ -3,21 +3,24 @@ package vn.guardian.benchmark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import vn.guardian.testsupport.EmbeddedKafka;
 
 /**
  * The command line: {@code [--quick] [--runs N] [--out FILE] [--samples DIR] [--copies N] [--levels 2,4,8]
- * [--live-seconds S]}.
+ * [--live-seconds S] [--workers N] [--partitions N]}.
  *
  * @param runs        repetitions of every configuration (median and range are reported)
  * @param copies      copies of every sample per raw and throughput run
  * @param levels      concurrent live calls to try; empty: derived from the raw limit
  * @param liveSeconds wall time of one live run
+ * @param workers     transcriber workers (consumer threads); 0: the transcriber's default, one per core
+ * @param partitions  partitions per topic of the embedded broker
  */
 public record BenchmarkOptions(boolean quick, int runs, Path out, Path samples, int copies, List<Integer> levels,
-                               double liveSeconds) {
+                               double liveSeconds, int workers, int partitions) {
 
     public static final String USAGE = "java -jar benchmark/target/benchmark.jar [--quick] [--runs N] "
-            + "[--out target/benchmark.json] [--samples samples] [--copies N] [--levels 2,4,8] [--live-seconds S]";
+            + "[--out target/benchmark.json] [--samples samples] [--copies N] [--levels 2,4,8] [--live-seconds S] [--workers N] [--partitions N]";
 
     public static BenchmarkOptions parse(String... args) {
         boolean quick = List.of(args).contains("--quick");
@@ -27,6 +30,8 @@ public record BenchmarkOptions(boolean quick, int runs, Path out, Path samples, 
         int copies = quick ? 1 : 4;
         List<Integer> levels = quick ? List.of(1, 2) : List.of();
         double liveSeconds = quick ? 8 : 20;
+        int workers = 0;
+        int partitions = EmbeddedKafka.PARTITIONS;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--quick")) {
@@ -42,6 +47,8 @@ public record BenchmarkOptions(boolean quick, int runs, Path out, Path samples, 
                 case "--samples" -> samples = Path.of(value);
                 case "--copies" -> copies = positive(arg, value);
                 case "--live-seconds" -> liveSeconds = positive(arg, value);
+                case "--workers" -> workers = positive(arg, value);
+                case "--partitions" -> partitions = positive(arg, value);
                 case "--levels" -> {
                     List<Integer> parsed = new ArrayList<>();
                     for (String level : value.split(",")) {
@@ -52,7 +59,7 @@ public record BenchmarkOptions(boolean quick, int runs, Path out, Path samples, 
                 default -> throw new IllegalArgumentException("Unknown option '" + arg + "'; usage: " + USAGE);
             }
         }
-        return new BenchmarkOptions(quick, runs, out, samples, copies, levels, liveSeconds);
+        return new BenchmarkOptions(quick, runs, out, samples, copies, levels, liveSeconds, workers, partitions);
     }
 
     private static int positive(String option, String value) {

@@ -9,8 +9,8 @@ import vn.guardian.contracts.TopicLayout;
 /** One in-JVM KRaft broker (controller and broker in one node) with the product's topics: for tests and the standalone pipeline. */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    /** A few partitions so that calls spread over the transcriber's workers. */
-    public static final int PARTITIONS = 3;
+    /** A multiple of the transcriber's workers on 1, 2 or 3 cores, so calls spread evenly over them. */
+    public static final int PARTITIONS = 6;
 
     private final EmbeddedKafkaKraftBroker broker;
 
@@ -20,7 +20,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts the broker on a free port: the in-JVM KRaft test kit cannot bind a chosen one. */
     public static EmbeddedKafka start() throws Exception {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
+        return start(PARTITIONS);
+    }
+
+    /** The same with {@code partitions} per topic. */
+    public static EmbeddedKafka start(int partitions) throws Exception {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, partitions);
         // by default the broker would publish itself as the JVM-wide spring.kafka.bootstrap-servers
         broker.brokerListProperty("guardian.embedded.kafka.bootstrap-servers");
         broker.brokerProperties(Map.of(
@@ -35,7 +40,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         broker.afterPropertiesSet();
         EmbeddedKafka kafka = new EmbeddedKafka(broker);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            TopicLayout.createMissing(admin, PARTITIONS, (short) 1);
+            TopicLayout.createMissing(admin, partitions, (short) 1);
         }
         return kafka;
     }

@@ -41,10 +41,10 @@ public final class BenchPipeline implements AutoCloseable {
     }
 
     /** Starts every part; on failure stops what already started. */
-    public static BenchPipeline start(Path dataDir, int transcriberWorkers) throws Exception {
+    public static BenchPipeline start(Path dataDir, int transcriberWorkers, int partitions) throws Exception {
         BenchPipeline pipeline = new BenchPipeline(dataDir);
         try {
-            pipeline.startAll(transcriberWorkers);
+            pipeline.startAll(transcriberWorkers, partitions);
             return pipeline;
         } catch (Exception | Error e) {
             pipeline.close();
@@ -52,13 +52,13 @@ public final class BenchPipeline implements AutoCloseable {
         }
     }
 
-    private void startAll(int transcriberWorkers) throws Exception {
+    private void startAll(int transcriberWorkers, int partitions) throws Exception {
         Files.createDirectories(dataDir);
         long t = System.nanoTime();
         database = remember(EmbeddedDatabase.start(0, dataDir.resolve("postgres")));
         readyMs.put("postgresql (embedded)", elapsedMs(t));
         t = System.nanoTime();
-        kafka = remember(EmbeddedKafka.start());
+        kafka = remember(EmbeddedKafka.start(partitions));
         readyMs.put("kafka broker (embedded KRaft)", elapsedMs(t));
 
         Map<String, Object> moderationProperties = common();

@@ -63,18 +63,18 @@ public final class Stats {
     }
 
     /**
-     * Whether latency kept rising during a run: the median of the last third of utterances (in ingest order) over
-     * the median of the first third. About 1 when the pipeline keeps up; it grows with the backlog when it does not.
+     * How much latency rose during a run, in ms: the median of the last third of utterances (in ingest order) minus
+     * the median of the first third. About 0 when the pipeline keeps up; it grows with the backlog when it does not.
      */
-    public static double trend(double[] latenciesInIngestOrder) {
+    public static double growth(double[] latenciesInIngestOrder) {
         int third = latenciesInIngestOrder.length / 3;
         if (third == 0) {
-            return 1.0;
+            return 0;
         }
         double first = percentile(Arrays.copyOfRange(latenciesInIngestOrder, 0, third), 50);
         double last = percentile(Arrays.copyOfRange(latenciesInIngestOrder,
                 latenciesInIngestOrder.length - third, latenciesInIngestOrder.length), 50);
-        return first <= 0 ? Double.NaN : last / first;
+        return last - first;
     }
 
     /** A median over runs with the smallest and largest run. */

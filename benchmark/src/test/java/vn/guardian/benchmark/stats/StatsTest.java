@@ -60,9 +60,9 @@ class StatsTest {
     }
 
     @Test
-    void trendComparesLastThirdWithFirstThird() {
-        assertThat(Stats.trend(new double[] {100, 110, 90, 100, 105, 95, 100, 100, 100})).isCloseTo(1.0, within(1e-9));
-        assertThat(Stats.trend(new double[] {100, 100, 100, 300, 400, 500, 800, 900, 1000})).isCloseTo(9.0, within(1e-9));
-        assertThat(Stats.trend(new double[] {100, 200})).isEqualTo(1.0);
+    void growthIsTheLastThirdsMedianMinusTheFirstThirds() {
+        assertThat(Stats.growth(new double[] {100, 110, 90, 100, 105, 95, 100, 100, 100})).isCloseTo(0.0, within(1e-9));
+        assertThat(Stats.growth(new double[] {100, 100, 100, 300, 400, 500, 800, 900, 1000})).isCloseTo(800.0, within(1e-9));
+        assertThat(Stats.growth(new double[] {100, 200})).isEqualTo(0.0);
     }
 }

@@ -1,8 +1,11 @@
 package vn.guardian.ingest.live;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -36,9 +39,14 @@ public class LiveCallController {
     private final JsonMapper json;
     private final long maxChunkBytes;
     private final long maxStartBytes;
+    private final Timer chunkHandling;
 
-    public LiveCallController(LiveCalls calls, JsonMapper json, IngestProperties properties) {
+    public LiveCallController(LiveCalls calls, JsonMapper json, IngestProperties properties, MeterRegistry meters) {
         this.calls = calls;
+        this.chunkHandling = Timer.builder("guardian.ingest.chunk.handling")
+                .description("A chunk PUT from the controller to its answer, Kafka's acknowledgement included; "
+                        + "minus guardian.ingest.publish.latency it is ingest's own time per chunk")
+                .publishPercentileHistogram().register(meters);
         this.json = json;
         this.maxChunkBytes = properties.maxChunkSize().toBytes();
         this.maxStartBytes = properties.maxStartSize().toBytes();
@@ -67,8 +75,10 @@ public class LiveCallController {
         String tenant = ApiKeyFilter.tenant(exchange);
         CallRules.requireCallId(callId, "callId");
         long number = parseSeq(seq);
+        long received = System.nanoTime();
         return body(exchange.getRequest(), maxChunkBytes, "guardian.ingest.max-chunk-size", "chunk")
-                .flatMap(audio -> blocking(() -> calls.append(tenant, callId, number, audio)));
+                .flatMap(audio -> blocking(() -> calls.append(tenant, callId, number, audio)))
+                .doOnSuccess(ack -> chunkHandling.record(System.nanoTime() - received, TimeUnit.NANOSECONDS));
     }
 
     @PostMapping("/v1/calls/{callId}/end")
