@@ -39,7 +39,6 @@ class TranscriberConfiguration {
     @Bean
     TranscriberWorkers transcriberWorkers(TranscriberProperties properties, KafkaClients clients, Models models,
                                           RecognizerBudget budget, TranscriberMetrics metrics) {
-        return new TranscriberWorkers(properties.workers(), clients, models, budget, metrics,
-                properties.partialInterval(), properties.recognizerIdleTimeout());
+        return new TranscriberWorkers(properties, clients, models, budget, metrics);
     }
 }

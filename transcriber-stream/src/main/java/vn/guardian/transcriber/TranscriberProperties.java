@@ -19,11 +19,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param modelCacheDir  where the bundled model is extracted, since Vosk needs a directory
  * @param partialInterval        at most one partial result per call channel this often; 0 turns partials off
  * @param recognizerIdleTimeout  a call that sends nothing this long is closed and its recognizers freed
+ * @param maxTransactionTime     decoding a worker does before it commits its Kafka transaction; bounds how long a
+ *                               finished segment waits to become visible when the worker has a backlog
  */
 @ConfigurationProperties("guardian.transcriber")
 public record TranscriberProperties(Map<String, String> models, Integer workers, String groupId, String instanceId,
                                     Integer maxRecognizers, Integer sampleRate, String modelCacheDir,
-                                    Duration partialInterval, Duration recognizerIdleTimeout) {
+                                    Duration partialInterval, Duration recognizerIdleTimeout,
+                                    Duration maxTransactionTime) {
 
     /** The value of {@code models.en} that means "the model inside the jar". */
     public static final String BUNDLED = "bundled";
@@ -44,6 +47,11 @@ public record TranscriberProperties(Map<String, String> models, Integer workers,
                 ? System.getProperty("java.io.tmpdir") + "/guardian-models" : modelCacheDir;
         partialInterval = partialInterval == null ? Duration.ofSeconds(1) : partialInterval;
         recognizerIdleTimeout = recognizerIdleTimeout == null ? Duration.ofMinutes(5) : recognizerIdleTimeout;
+        maxTransactionTime = maxTransactionTime == null ? Duration.ofMillis(150) : maxTransactionTime;
+        if (maxTransactionTime.isNegative() || maxTransactionTime.isZero()) {
+            throw new IllegalArgumentException("guardian.transcriber.max-transaction-time=" + maxTransactionTime
+                    + "; set a positive duration such as 150ms");
+        }
         if (recognizerIdleTimeout.isNegative() || recognizerIdleTimeout.isZero()) {
             throw new IllegalArgumentException("guardian.transcriber.recognizer-idle-timeout=" + recognizerIdleTimeout
                     + "; set a positive duration such as 5m");

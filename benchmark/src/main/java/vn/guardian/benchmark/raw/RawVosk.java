@@ -2,8 +2,11 @@ package vn.guardian.benchmark.raw;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.vosk.LibVosk;
 import org.vosk.LogLevel;
@@ -41,9 +44,14 @@ public final class RawVosk implements AutoCloseable {
         return modelLoadMs;
     }
 
-    /** Decodes {@code copies} of every sample with {@code threads} threads; returns audio seconds per wall second. */
+    /**
+     * Decodes {@code copies} of every sample with {@code threads} threads; returns audio seconds per wall second and
+     * the utterances (TranscriptSegments) each sample yields, which is what the pipeline must store for it.
+     */
     public Result run(List<SampleCall> samples, int copies, int threads) throws InterruptedException {
         ConcurrentLinkedQueue<List<AudioChunk>> work = new ConcurrentLinkedQueue<>();
+        Map<String, String> sampleByCall = new HashMap<>();
+        Map<String, Integer> segmentsBySample = new ConcurrentSkipListMap<>();
         double audioSeconds = 0;
         for (int copy = 0; copy < copies; copy++) {
             for (SampleCall sample : samples) {
@@ -51,6 +59,7 @@ public final class RawVosk implements AutoCloseable {
                 for (int seq = 0; seq < sample.chunkCount(); seq++) {
                     chunks.add(sample.chunk("raw-" + copy + "-" + sample.name(), seq, 0));
                 }
+                sampleByCall.put("raw-" + copy + "-" + sample.name(), sample.name());
                 work.add(chunks);
                 audioSeconds += sample.seconds();
             }
@@ -62,7 +71,8 @@ public final class RawVosk implements AutoCloseable {
             Thread worker = new Thread(() -> {
                 List<AudioChunk> channel;
                 while ((channel = work.poll()) != null && failure.get() == null) {
-                    decode(channel, failure);
+                    int segments = decode(channel, failure);
+                    segmentsBySample.put(sampleByCall.get(channel.get(0).callId()), segments);
                 }
             }, "raw-vosk-" + i);
             workers.add(worker);
@@ -75,24 +85,28 @@ public final class RawVosk implements AutoCloseable {
         if (failure.get() != null) {
             throw new IllegalStateException("Raw Vosk decoding failed: " + failure.get(), failure.get());
         }
-        return new Result(audioSeconds, wallSeconds, audioSeconds / wallSeconds);
+        return new Result(audioSeconds, wallSeconds, audioSeconds / wallSeconds, Map.copyOf(segmentsBySample));
     }
 
-    private void decode(List<AudioChunk> channel, AtomicReference<Throwable> failure) {
+    /** Returns how many utterances the channel yielded. */
+    private int decode(List<AudioChunk> channel, AtomicReference<Throwable> failure) {
         AudioChunk first = channel.get(0);
+        int segments = 0;
         try (ChannelRecognizer recognizer = new ChannelRecognizer(model, SampleCall.MODEL_RATE,
                 new ChannelRecognizer.Identity(first.callId(), "raw", first.channel(), "mono", "en"))) {
             for (AudioChunk chunk : channel) {
-                recognizer.accept(chunk);
+                segments += recognizer.accept(chunk).isPresent() ? 1 : 0;
             }
-            recognizer.finish(0);
+            segments += recognizer.finish(0).isPresent() ? 1 : 0;
         } catch (Exception | Error e) {
             failure.compareAndSet(null, e);
         }
+        return segments;
     }
 
-    /** One run: audio decoded, wall time, and their ratio. */
-    public record Result(double audioSeconds, double wallSeconds, double audioSecondsPerSecond) {
+    /** One run: audio decoded, wall time, their ratio, and the utterances of one copy of each sample. */
+    public record Result(double audioSeconds, double wallSeconds, double audioSecondsPerSecond,
+                         Map<String, Integer> segmentsBySample) {
     }
 
     @Override

@@ -29,33 +29,37 @@ public final class PipelineThroughput {
     }
 
     /**
-     * Posts every sample once and waits until its verdict rows stop changing for {@code quietMs}: how many rows each
-     * sample yields (Vosk is deterministic on the same chunks), and a JIT warm-up for everything after it.
+     * Posts every sample once and waits until each call has the verdict rows Vosk alone produced for it
+     * ({@code expectedRows}), then {@code quietMs} more to see that no extra row follows.
+     *
+     * @throws IllegalStateException when the pipeline stores fewer or more rows than Vosk alone produced
      */
-    public Map<String, Integer> learnExpectedRows(List<SampleCall> samples, long quietMs, long timeoutMs)
-            throws Exception {
+    public void confirmExpectedRows(List<SampleCall> samples, Map<String, Integer> expectedRows, long quietMs,
+                                    long timeoutMs) throws Exception {
         Map<String, String> callBySample = new LinkedHashMap<>();
         for (SampleCall sample : samples) {
             callBySample.put(sample.name(), ingest.postRecording(sample).get());
         }
+        int expected = callBySample.keySet().stream().mapToInt(expectedRows::get).sum();
         long deadline = System.currentTimeMillis() + timeoutMs;
-        int last = -1;
-        long stableSince = System.currentTimeMillis();
-        Map<String, Integer> perSample = new LinkedHashMap<>();
-        while (System.currentTimeMillis() < deadline) {
-            List<VerdictRows.Row> seen = rows.ofCalls(callBySample.values());
-            if (seen.size() != last) {
-                last = seen.size();
-                stableSince = System.currentTimeMillis();
-            } else if (last > 0 && System.currentTimeMillis() - stableSince >= quietMs) {
-                callBySample.forEach((sample, callId) -> perSample.put(sample,
-                        (int) seen.stream().filter(row -> row.callId().equals(callId)).count()));
-                return perSample;
-            }
+        List<VerdictRows.Row> seen = rows.ofCalls(callBySample.values());
+        while (seen.size() < expected && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
+            seen = rows.ofCalls(callBySample.values());
         }
-        throw new IllegalStateException("The warm-up calls " + callBySample + " produced no stable verdict rows within "
-                + timeoutMs + " ms; is the pipeline healthy?");
+        Thread.sleep(quietMs);
+        seen = rows.ofCalls(callBySample.values());
+        Map<String, Integer> stored = new LinkedHashMap<>();
+        for (Map.Entry<String, String> call : callBySample.entrySet()) {
+            stored.put(call.getKey(), (int) seen.stream().filter(row -> row.callId().equals(call.getValue())).count());
+        }
+        for (String sample : callBySample.keySet()) {
+            if (!stored.get(sample).equals(expectedRows.get(sample))) {
+                throw new IllegalStateException("The warm-up calls " + callBySample + " stored verdict rows " + stored
+                        + " where Vosk alone yields " + expectedRows + " (waited " + timeoutMs + " ms); "
+                        + "is the pipeline healthy? Its log above says why");
+            }
+        }
     }
 
     /** One run: {@code copies} of every sample posted at once (at most {@code inFlight} requests open). */

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +39,7 @@ import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.serde.Json;
 import vn.guardian.contracts.transcript.TranscriptSegment;
+import vn.guardian.transcriber.TranscriberProperties;
 import vn.guardian.transcriber.calls.Outcome;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.transcriber.calls.PartitionCalls;
@@ -69,15 +73,17 @@ public final class TranscriberWorker implements Runnable {
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Duration partialInterval;
     private final Duration idleTimeout;
+    private final long maxTransactionNanos;
     private long nextIdleCheck = System.nanoTime();
     private volatile boolean running = true;
     private volatile boolean alive;
 
     TranscriberWorker(String name, KafkaClients clients, Models models, RecognizerBudget budget,
-                      TranscriberMetrics metrics, Duration partialInterval, Duration idleTimeout) {
+                      TranscriberMetrics metrics, TranscriberProperties properties) {
         this.name = name;
-        this.partialInterval = partialInterval;
-        this.idleTimeout = idleTimeout;
+        this.partialInterval = properties.partialInterval();
+        this.idleTimeout = properties.recognizerIdleTimeout();
+        this.maxTransactionNanos = properties.maxTransactionTime().toNanos();
         this.clients = clients;
         this.consumer = clients.consumer(name);
         this.producer = clients.transactionalProducer(name);
@@ -131,13 +137,42 @@ public final class TranscriberWorker implements Runnable {
         }
     }
 
+    /**
+     * Handles the poll's records one partition after another in turn, within one transaction. When the transaction
+     * has decoded for {@code max-transaction-time}, it commits and the rest is fetched again by the next poll, so a
+     * backlog never holds finished segments back for long and no partition waits behind another's.
+     */
     private void process(ConsumerRecords<String, byte[]> records) {
         inTransaction(() -> {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            for (TopicPartition partition : records.partitions()) {
-                PartitionCalls calls = partitions.computeIfAbsent(partition, p -> newCalls());
-                long next = -1;
-                for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+            long deadline = System.nanoTime() + maxTransactionNanos;
+            Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> batch = new LinkedHashMap<>();
+            records.partitions().forEach(partition -> batch.put(partition, records.records(partition)));
+            Map<TopicPartition, Integer> handled = new HashMap<>();
+            Map<TopicPartition, Long> next = new HashMap<>();
+            Set<TopicPartition> open = new LinkedHashSet<>(batch.keySet());
+            boolean any = false;
+            while (!open.isEmpty()) {
+                for (Iterator<TopicPartition> it = open.iterator(); it.hasNext(); ) {
+                    TopicPartition partition = it.next();
+                    List<ConsumerRecord<String, byte[]>> pending = batch.get(partition);
+                    int done = handled.getOrDefault(partition, 0);
+                    if (done == pending.size()) {
+                        it.remove();
+                        continue;
+                    }
+                    ConsumerRecord<String, byte[]> record = pending.get(done);
+                    if (any && System.nanoTime() > deadline) {
+                        // time to commit: every partition resumes at its first record not handled
+                        for (TopicPartition rest : open) {
+                            int restDone = handled.getOrDefault(rest, 0);
+                            if (restDone < batch.get(rest).size()) {
+                                consumer.seek(rest, batch.get(rest).get(restDone).offset());
+                            }
+                        }
+                        open.clear();
+                        break;
+                    }
+                    PartitionCalls calls = partitions.computeIfAbsent(partition, p -> newCalls());
                     if (!handle(record, calls)) {
                         // no recognizer free: stop this partition here instead of running out of memory
                         consumer.seek(partition, record.offset());
@@ -146,13 +181,17 @@ public final class TranscriberWorker implements Runnable {
                         metrics.partitionPaused(partition, true);
                         log.warn("Worker {} pauses {} at offset {}: all {} recognizers of this replica are in use",
                                 name, partition, record.offset(), budget.max());
-                        next = record.offset();
-                        break;
+                        next.put(partition, record.offset());
+                        it.remove();
+                        continue;
                     }
-                    next = record.offset() + 1;
+                    any = true;
+                    handled.put(partition, done + 1);
+                    next.put(partition, record.offset() + 1);
                 }
-                offsets.put(partition, commit(calls, next));
             }
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            next.forEach((partition, offset) -> offsets.put(partition, commit(partitions.get(partition), offset)));
             return offsets;
         });
     }

@@ -1,12 +1,12 @@
 package vn.guardian.transcriber.consumer;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import vn.guardian.transcriber.TranscriberProperties;
 import vn.guardian.transcriber.calls.RecognizerBudget;
 import vn.guardian.transcriber.recognition.Models;
 
@@ -18,21 +18,19 @@ public final class TranscriberWorkers implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TranscriberWorkers.class);
 
+    private final TranscriberProperties properties;
     private final int count;
     private final KafkaClients clients;
     private final Models models;
     private final RecognizerBudget budget;
     private final TranscriberMetrics metrics;
-    private final Duration partialInterval;
-    private final Duration idleTimeout;
     private final List<TranscriberWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    public TranscriberWorkers(int count, KafkaClients clients, Models models, RecognizerBudget budget,
-                              TranscriberMetrics metrics, Duration partialInterval, Duration idleTimeout) {
-        this.partialInterval = partialInterval;
-        this.idleTimeout = idleTimeout;
-        this.count = count;
+    public TranscriberWorkers(TranscriberProperties properties, KafkaClients clients, Models models,
+                              RecognizerBudget budget, TranscriberMetrics metrics) {
+        this.properties = properties;
+        this.count = properties.workers();
         this.clients = clients;
         this.models = models;
         this.budget = budget;
@@ -43,7 +41,7 @@ public final class TranscriberWorkers implements SmartLifecycle {
     public synchronized void start() {
         for (int i = 0; i < count; i++) {
             TranscriberWorker worker = new TranscriberWorker("worker-" + i, clients, models, budget, metrics,
-                    partialInterval, idleTimeout);
+                    properties);
             Thread thread = new Thread(worker, "transcriber-worker-" + i);
             workers.add(worker);
             threads.add(thread);

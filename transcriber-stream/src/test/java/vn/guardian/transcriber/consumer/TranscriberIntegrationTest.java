@@ -69,6 +69,8 @@ class TranscriberIntegrationTest {
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--server.port=0",
                 "--guardian.transcriber.workers=2",
+                // a transaction per chunk: every poll's rest is fetched again, which must neither skip nor repeat audio
+                "--guardian.transcriber.max-transaction-time=1ms",
                 "--guardian.transcriber.instance-id=" + instanceId,
                 // static members do not leave on close: the next replica gets the partitions after this timeout
                 "--spring.kafka.consumer.properties.session.timeout.ms=6000",
