@@ -289,7 +289,9 @@ public final class BenchmarkCommand {
             LiveRun run = load.run(samples, calls, options.liveSeconds());
             log("Live " + calls + " calls, run " + (i + 1) + ": p50 " + Format.number(run.latency().p50(), 0)
                     + " p95 " + Format.number(run.latency().p95(), 0) + " p99 " + Format.number(run.latency().p99(), 0)
-                    + " ms, " + run.rows() + "/" + run.expectedRows() + " rows" + (run.sustainable() ? "" : " " + run.problems()));
+                    + " ms (to decision p50/p95 " + Format.number(run.toDecision().p50(), 0) + "/"
+                    + Format.number(run.toDecision().p95(), 0) + ", decision to row " + Format.number(run.toStore().p50(), 0)
+                    + "/" + Format.number(run.toStore().p95(), 0) + "), " + run.rows() + "/" + run.expectedRows() + " rows" + (run.sustainable() ? "" : " " + run.problems()));
             runs.add(run);
         }
         Map<String, Double> cores = monitor.snapshot().coresSince(before);
@@ -300,6 +302,10 @@ public final class BenchmarkCommand {
         level.put("p99", spread(runs, r -> r.latency().p99()));
         level.put("max", spread(runs, r -> r.latency().max()));
         level.put("wallClockP95", spread(runs, r -> r.wallLatency().p95()));
+        level.put("toDecisionP50", spread(runs, r -> r.toDecision().p50()));
+        level.put("toDecisionP95", spread(runs, r -> r.toDecision().p95()));
+        level.put("toStoreP50", spread(runs, r -> r.toStore().p50()));
+        level.put("toStoreP95", spread(runs, r -> r.toStore().p95()));
         level.put("putP50", spread(runs, r -> r.putMs().p50()));
         level.put("putP99", spread(runs, r -> r.putMs().p99()));
         level.put("kafkaAckMeanMs", publish.meanMs());

@@ -116,7 +116,7 @@ public final class LiveLoad {
         long now = System.currentTimeMillis();
         for (VerdictRows.Row row : rows.ingestedSince(sinceMs)) {
             firstSeen.computeIfAbsent(row.segmentId() + "|" + row.callId(),
-                    id -> new long[] {row.ingestedAtMs(), row.storedAtMs(), now});
+                    id -> new long[] {row.ingestedAtMs(), row.storedAtMs(), now, row.decidedAtMs()});
         }
     }
 
@@ -156,12 +156,15 @@ public final class LiveLoad {
         double[] stored = mine.stream().mapToDouble(t -> t[1] - t[0]).toArray();
         double[] wall = mine.stream().mapToDouble(t -> t[2] - t[0]).toArray();
         double[] seenAfterStored = mine.stream().mapToDouble(t -> t[2] - t[1]).toArray();
+        double[] decided = mine.stream().mapToDouble(t -> t[3] - t[0]).toArray();
+        double[] sunk = mine.stream().mapToDouble(t -> t[1] - t[3]).toArray();
         double[] puts;
         synchronized (putMs) {
             puts = putMs.stream().mapToDouble(Double::doubleValue).toArray();
         }
         return LiveRun.of(calls, seconds, sampleByCall.size(), expected, mine.size(), drainMs,
-                Stats.latency(stored), Stats.latency(wall), Stats.latency(seenAfterStored), Stats.latency(puts),
+                Stats.latency(stored), Stats.latency(wall), Stats.latency(seenAfterStored), Stats.latency(decided),
+                Stats.latency(sunk), Stats.latency(puts),
                 Stats.growth(stored), maxLateMs);
     }
 }

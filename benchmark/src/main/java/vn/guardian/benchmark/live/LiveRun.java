@@ -10,6 +10,8 @@ import vn.guardian.benchmark.stats.Stats;
  * @param latency        utterance-end latency from the rows: {@code stored_at - ingested_at}
  * @param wallLatency    the same from the wall clock: first poll that saw the row minus {@code ingested_at}
  * @param seenAfterStored first poll minus {@code stored_at}: the check (poll period plus commit time)
+ * @param toDecision     {@code decided_at - ingested_at}: transcriber and moderation
+ * @param toStore        {@code stored_at - decided_at}: the verdicts topic and the sink
  * @param putMs          round trip of one chunk at the feed (HTTP PUT, or the Kafka send), Kafka acknowledgement included
  * @param drainMs        from the end of the last call to the last of its verdicts (the backlog left behind)
  * @param growthMs       median latency of the last third of utterances minus the first third's
@@ -18,7 +20,7 @@ import vn.guardian.benchmark.stats.Stats;
  */
 public record LiveRun(int concurrentCalls, double seconds, int callsMade, int expectedRows, int rows, long drainMs,
                       Stats.Latency latency, Stats.Latency wallLatency, Stats.Latency seenAfterStored,
-                      Stats.Latency putMs, double growthMs, long maxLateMs, boolean sustainable, List<String> problems) {
+                      Stats.Latency toDecision, Stats.Latency toStore, Stats.Latency putMs, double growthMs, long maxLateMs, boolean sustainable, List<String> problems) {
 
     /** A pipeline that keeps up has the last call's verdicts within about one utterance latency of its end. */
     static final long MAX_DRAIN_MS = 3_000;
@@ -28,8 +30,8 @@ public record LiveRun(int concurrentCalls, double seconds, int callsMade, int ex
     static final long MAX_LATE_MS = 1_000;
 
     static LiveRun of(int calls, double seconds, int callsMade, int expected, int rows, long drainMs,
-                      Stats.Latency latency, Stats.Latency wall, Stats.Latency seenAfterStored, Stats.Latency put,
-                      double growthMs, long maxLateMs) {
+                      Stats.Latency latency, Stats.Latency wall, Stats.Latency seenAfterStored,
+                      Stats.Latency toDecision, Stats.Latency toStore, Stats.Latency put, double growthMs, long maxLateMs) {
         List<String> problems = new ArrayList<>();
         if (rows < expected) {
             problems.add(rows + " of " + expected + " verdicts arrived");
@@ -43,7 +45,8 @@ public record LiveRun(int concurrentCalls, double seconds, int callsMade, int ex
         if (maxLateMs > MAX_LATE_MS) {
             problems.add("chunks fell " + maxLateMs + " ms behind real time");
         }
-        return new LiveRun(calls, seconds, callsMade, expected, rows, drainMs, latency, wall, seenAfterStored, put,
+        return new LiveRun(calls, seconds, callsMade, expected, rows, drainMs, latency, wall, seenAfterStored,
+                toDecision, toStore, put,
                 growthMs, maxLateMs, problems.isEmpty(), List.copyOf(problems));
     }
 }

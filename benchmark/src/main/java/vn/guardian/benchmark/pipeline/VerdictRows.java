@@ -22,15 +22,18 @@ public final class VerdictRows implements AutoCloseable {
         this.connection.setAutoCommit(true);
     }
 
-    /** One verdict row: its call and the two timestamps whose difference is the utterance-end latency. */
-    public record Row(String segmentId, String callId, long ingestedAtMs, long storedAtMs) {
+    /**
+     * One verdict row: its call, the two timestamps whose difference is the utterance-end latency, and moderation's
+     * decision time between them (transcriber + moderation before it, the sink after it).
+     */
+    public record Row(String segmentId, String callId, long ingestedAtMs, long storedAtMs, long decidedAtMs) {
     }
 
     /** Rows whose closing chunk was ingested at or after {@code sinceMs}. */
     public List<Row> ingestedSince(long sinceMs) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("SELECT segment_id, call_id, "
-                + "(extract(epoch FROM ingested_at) * 1000)::bigint, (extract(epoch FROM stored_at) * 1000)::bigint "
-                + "FROM segment_verdicts WHERE ingested_at >= ?")) {
+                + "(extract(epoch FROM ingested_at) * 1000)::bigint, (extract(epoch FROM stored_at) * 1000)::bigint, "
+                + "(extract(epoch FROM decided_at) * 1000)::bigint FROM segment_verdicts WHERE ingested_at >= ?")) {
             query.setTimestamp(1, new Timestamp(sinceMs));
             return rows(query);
         }
@@ -39,8 +42,8 @@ public final class VerdictRows implements AutoCloseable {
     /** Rows of these calls. */
     public List<Row> ofCalls(Collection<String> callIds) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("SELECT segment_id, call_id, "
-                + "(extract(epoch FROM ingested_at) * 1000)::bigint, (extract(epoch FROM stored_at) * 1000)::bigint "
-                + "FROM segment_verdicts WHERE call_id = ANY(?)")) {
+                + "(extract(epoch FROM ingested_at) * 1000)::bigint, (extract(epoch FROM stored_at) * 1000)::bigint, "
+                + "(extract(epoch FROM decided_at) * 1000)::bigint FROM segment_verdicts WHERE call_id = ANY(?)")) {
             Array ids = connection.createArrayOf("text", callIds.toArray());
             query.setArray(1, ids);
             return rows(query);
@@ -51,7 +54,8 @@ public final class VerdictRows implements AutoCloseable {
         List<Row> rows = new ArrayList<>();
         try (ResultSet result = query.executeQuery()) {
             while (result.next()) {
-                rows.add(new Row(result.getString(1), result.getString(2), result.getLong(3), result.getLong(4)));
+                rows.add(new Row(result.getString(1), result.getString(2), result.getLong(3), result.getLong(4),
+                        result.getLong(5)));
             }
         }
         return rows;

@@ -81,6 +81,9 @@ public final class ModerationTopology {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         // under exactly-once, read_committed readers see a verdict only after the commit: keep it short
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+        // segments and CallEnded need no timestamp alignment across the two input topics: never hold a segment
+        // back waiting for audio-topic data with an older timestamp
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // the dedupe store lives on local disk, per instance
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         return props;
