@@ -47,10 +47,10 @@ public record TranscriberProperties(Map<String, String> models, Integer workers,
                 ? System.getProperty("java.io.tmpdir") + "/guardian-models" : modelCacheDir;
         partialInterval = partialInterval == null ? Duration.ofSeconds(1) : partialInterval;
         recognizerIdleTimeout = recognizerIdleTimeout == null ? Duration.ofMinutes(5) : recognizerIdleTimeout;
-        maxTransactionTime = maxTransactionTime == null ? Duration.ofMillis(150) : maxTransactionTime;
+        maxTransactionTime = maxTransactionTime == null ? Duration.ofSeconds(1) : maxTransactionTime;
         if (maxTransactionTime.isNegative() || maxTransactionTime.isZero()) {
             throw new IllegalArgumentException("guardian.transcriber.max-transaction-time=" + maxTransactionTime
-                    + "; set a positive duration such as 150ms");
+                    + "; set a positive duration such as 1s");
         }
         if (recognizerIdleTimeout.isNegative() || recognizerIdleTimeout.isZero()) {
             throw new IllegalArgumentException("guardian.transcriber.recognizer-idle-timeout=" + recognizerIdleTimeout

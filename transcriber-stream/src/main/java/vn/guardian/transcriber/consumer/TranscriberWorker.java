@@ -138,62 +138,62 @@ public final class TranscriberWorker implements Runnable {
     }
 
     /**
-     * Handles the poll's records one partition after another in turn, within one transaction. When the transaction
-     * has decoded for {@code max-transaction-time}, it commits and the rest is fetched again by the next poll, so a
-     * backlog never holds finished segments back for long and no partition waits behind another's.
+     * Handles the poll's records one partition after another in turn. A transaction commits once it has decoded
+     * for {@code max-transaction-time}; the rest of the poll goes into the next one, so a backlog never holds
+     * finished segments back for long and no partition waits behind another's.
      */
     private void process(ConsumerRecords<String, byte[]> records) {
-        inTransaction(() -> {
-            long deadline = System.nanoTime() + maxTransactionNanos;
-            Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> batch = new LinkedHashMap<>();
-            records.partitions().forEach(partition -> batch.put(partition, records.records(partition)));
-            Map<TopicPartition, Integer> handled = new HashMap<>();
-            Map<TopicPartition, Long> next = new HashMap<>();
-            Set<TopicPartition> open = new LinkedHashSet<>(batch.keySet());
-            boolean any = false;
-            while (!open.isEmpty()) {
-                for (Iterator<TopicPartition> it = open.iterator(); it.hasNext(); ) {
-                    TopicPartition partition = it.next();
-                    List<ConsumerRecord<String, byte[]>> pending = batch.get(partition);
-                    int done = handled.getOrDefault(partition, 0);
-                    if (done == pending.size()) {
-                        it.remove();
-                        continue;
-                    }
-                    ConsumerRecord<String, byte[]> record = pending.get(done);
-                    if (any && System.nanoTime() > deadline) {
-                        // time to commit: every partition resumes at its first record not handled
-                        for (TopicPartition rest : open) {
-                            int restDone = handled.getOrDefault(rest, 0);
-                            if (restDone < batch.get(rest).size()) {
-                                consumer.seek(rest, batch.get(rest).get(restDone).offset());
-                            }
+        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> batch = new LinkedHashMap<>();
+        records.partitions().forEach(partition -> batch.put(partition, records.records(partition)));
+        Map<TopicPartition, Integer> handled = new HashMap<>();
+        Set<TopicPartition> open = new LinkedHashSet<>(batch.keySet());
+        while (!open.isEmpty() && running) {
+            boolean committed = inTransaction(() -> {
+                long deadline = System.nanoTime() + maxTransactionNanos;
+                Map<TopicPartition, Long> next = new HashMap<>();
+                boolean any = false;
+                while (!open.isEmpty() && !(any && System.nanoTime() > deadline)) {
+                    for (Iterator<TopicPartition> it = open.iterator(); it.hasNext(); ) {
+                        if (any && System.nanoTime() > deadline) {
+                            break;
                         }
-                        open.clear();
-                        break;
+                        TopicPartition partition = it.next();
+                        List<ConsumerRecord<String, byte[]>> pending = batch.get(partition);
+                        int done = handled.getOrDefault(partition, 0);
+                        if (done == pending.size()) {
+                            it.remove();
+                            continue;
+                        }
+                        ConsumerRecord<String, byte[]> record = pending.get(done);
+                        if (!handle(record, partitions.computeIfAbsent(partition, p -> newCalls()))) {
+                            pause(partition, record.offset());
+                            next.put(partition, record.offset());
+                            it.remove();
+                            continue;
+                        }
+                        any = true;
+                        handled.put(partition, done + 1);
+                        next.put(partition, record.offset() + 1);
                     }
-                    PartitionCalls calls = partitions.computeIfAbsent(partition, p -> newCalls());
-                    if (!handle(record, calls)) {
-                        // no recognizer free: stop this partition here instead of running out of memory
-                        consumer.seek(partition, record.offset());
-                        consumer.pause(List.of(partition));
-                        paused.add(partition);
-                        metrics.partitionPaused(partition, true);
-                        log.warn("Worker {} pauses {} at offset {}: all {} recognizers of this replica are in use",
-                                name, partition, record.offset(), budget.max());
-                        next.put(partition, record.offset());
-                        it.remove();
-                        continue;
-                    }
-                    any = true;
-                    handled.put(partition, done + 1);
-                    next.put(partition, record.offset() + 1);
                 }
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                next.forEach((partition, offset) -> offsets.put(partition, commit(partitions.get(partition), offset)));
+                return offsets;
+            });
+            if (!committed) {
+                return; // rewound to the committed offsets: the next poll fetches the rest again
             }
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            next.forEach((partition, offset) -> offsets.put(partition, commit(partitions.get(partition), offset)));
-            return offsets;
-        });
+        }
+    }
+
+    /** No recognizer free: stop this partition at {@code offset} instead of running out of memory. */
+    private void pause(TopicPartition partition, long offset) {
+        consumer.seek(partition, offset);
+        consumer.pause(List.of(partition));
+        paused.add(partition);
+        metrics.partitionPaused(partition, true);
+        log.warn("Worker {} pauses {} at offset {}: all {} recognizers of this replica are in use",
+                name, partition, offset, budget.max());
     }
 
     private static OffsetAndMetadata commit(PartitionCalls calls, long next) {
@@ -243,8 +243,8 @@ public final class TranscriberWorker implements Runnable {
         });
     }
 
-    /** Runs {@code work} in one Kafka transaction together with the offsets it returns. */
-    private void inTransaction(Supplier<Map<TopicPartition, OffsetAndMetadata>> work) {
+    /** Runs {@code work} in one Kafka transaction together with the offsets it returns; false if it was aborted. */
+    private boolean inTransaction(Supplier<Map<TopicPartition, OffsetAndMetadata>> work) {
         producer.beginTransaction();
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = work.get();
@@ -252,6 +252,7 @@ public final class TranscriberWorker implements Runnable {
                 producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             }
             producer.commitTransaction();
+            return true;
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                  | AuthorizationException e) {
             throw e; // fatal for this producer
@@ -260,6 +261,7 @@ public final class TranscriberWorker implements Runnable {
             // if even the abort fails (e.g. a commit that timed out), the worker stops and health reports it
             producer.abortTransaction();
             rewind();
+            return false;
         }
     }
 
