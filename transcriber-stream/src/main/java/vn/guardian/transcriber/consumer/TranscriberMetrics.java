@@ -5,12 +5,14 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
+import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.transcriber.calls.RecognizerBudget;
 
 /**
@@ -62,8 +64,20 @@ public final class TranscriberMetrics {
         }
     }
 
-    void segmentsEmitted(int count) {
-        segments.increment(count);
+    /** Counts segments and how long after ingest accepted their closing chunk the worker emitted them. */
+    void segmentsEmitted(String worker, List<TranscriptSegment> emitted) {
+        segments.increment(emitted.size());
+        if (emitted.isEmpty()) {
+            return;
+        }
+        Timer latency = Timer.builder("guardian.transcriber.segment.latency")
+                .description("From ingest accepting the chunk that closed an utterance to this worker emitting its "
+                        + "segment (before the transaction commits); per worker, to find one that falls behind")
+                .tag("worker", worker).publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        long now = System.currentTimeMillis();
+        for (TranscriptSegment segment : emitted) {
+            latency.record(Math.max(0, now - segment.closingChunkIngestedAt()), TimeUnit.MILLISECONDS);
+        }
     }
 
     void deadLettered(String reason) {

@@ -313,7 +313,7 @@ public final class TranscriberWorker implements Runnable {
             producer.send(new ProducerRecord<>(Topics.PARTIAL_TRANSCRIPTS, partial.callId(),
                     Json.MAPPER.writeValueAsBytes(partial)));
         }
-        metrics.segmentsEmitted(outcome.segments().size());
+        metrics.segmentsEmitted(name, outcome.segments());
     }
 
     /** From the fetch positions the consumer already knows; no broker round trip. */

@@ -149,7 +149,8 @@ class TranscriberIntegrationTest {
                         "guardian_transcriber_dlq_total{reason=\"unknown-call\"}",
                         "guardian_transcriber_recognizers_active", "guardian_transcriber_realtime_factor",
                         "guardian_transcriber_consumer_lag{partition=\"0\",topic=\"guardian.audio\"}",
-                        "guardian_transcriber_chunk_processing_seconds", "guardian_transcriber_partitions_paused");
+                        "guardian_transcriber_chunk_processing_seconds", "guardian_transcriber_partitions_paused",
+                        "guardian_transcriber_segment_latency_seconds{worker=\"worker-", "quantile=\"0.95\"}");
         List<ConsumerRecord<String, byte[]>> partials = read(Topics.PARTIAL_TRANSCRIPTS,
                 records -> records.stream().anyMatch(r -> "call-it-1".equals(r.key())));
         assertThat(partials).filteredOn(r -> "call-it-1".equals(r.key())).allSatisfy(r -> assertThat(
