@@ -49,8 +49,9 @@ import vn.guardian.contracts.transcript.PartialTranscript;
 
 /**
  * One consumer-group member: polls the audio topic, feeds the recognizers of the calls in its partitions, and
- * publishes segments, DLQ records and offsets in one Kafka transaction per poll. Runs on its own thread and owns
- * its consumer, its transactional producer and every recognizer of its partitions.
+ * publishes segments, DLQ records and offsets in Kafka transactions of at most {@code max-transaction-time} of
+ * decoding each. Runs on its own thread and owns its consumer, its transactional producer and every recognizer of
+ * its partitions.
  */
 public final class TranscriberWorker implements Runnable {
 
