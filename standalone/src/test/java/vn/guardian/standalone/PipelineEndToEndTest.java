@@ -6,9 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,6 +34,8 @@ import vn.guardian.contracts.verdict.Category;
 import vn.guardian.contracts.verdict.CategoryScore;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 import vn.guardian.contracts.serde.Json;
+import vn.guardian.ingest.audio.WavAudio;
+import vn.guardian.ingest.audio.WavParser;
 
 /**
  * The product as a user meets it: the standalone pipeline (real KRaft broker, real PostgreSQL, real Vosk) takes
@@ -142,7 +141,9 @@ class PipelineEndToEndTest {
 
     @Test
     void aLiveMuLawStereoCallStreamedInChunksKeepsEachSpeakerOnItsChannel() throws Exception {
-        byte[] mulaw = dataChunkOf(Files.readAllBytes(SAMPLES.resolve("stereo-8k-mulaw-call.wav")));
+        WavAudio wav = WavParser.parse(Files.readAllBytes(SAMPLES.resolve("stereo-8k-mulaw-call.wav")));
+        byte[] mulaw = Arrays.copyOfRange(wav.bytes(), wav.dataOffset(),
+                wav.dataOffset() + wav.frames() * wav.format().frameBytes());
         String callId = "e2e-live-mulaw-" + UUID.randomUUID();
         HttpResponse<String> started = send(HttpRequest.newBuilder(URI.create(pipeline.ingestUrl() + "/v1/calls"))
                 .header("Content-Type", "application/json")
@@ -191,21 +192,6 @@ class PipelineEndToEndTest {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return http.send(request.header("X-Api-Key", API_KEY).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The raw samples of a RIFF/WAVE file: the payload of its "data" chunk. */
-    private static byte[] dataChunkOf(byte[] wav) {
-        ByteBuffer riff = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
-        int position = 12;
-        while (position + 8 <= wav.length) {
-            String id = new String(wav, position, 4, StandardCharsets.US_ASCII);
-            int size = riff.getInt(position + 4);
-            if (id.equals("data")) {
-                return Arrays.copyOfRange(wav, position + 8, position + 8 + size);
-            }
-            position += 8 + size + (size & 1);
-        }
-        throw new IllegalArgumentException("no data chunk in the WAV file");
     }
 
     /** Polls the read API until {@code channels} channels have segments and the set stops growing. */

@@ -3,7 +3,6 @@ package vn.guardian.benchmark.live;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,12 +67,14 @@ public final class LiveLoad {
         long lastEndMs = System.currentTimeMillis();
         int expected = sampleByCall.values().stream().mapToInt(expectedRows::get).sum();
         long drainDeadline = lastEndMs + DRAIN_TIMEOUT_MS;
-        while (count(firstSeen, sampleByCall.keySet()) < expected && System.currentTimeMillis() < drainDeadline) {
+        while (rowsOf(firstSeen, sampleByCall.keySet()).size() < expected && System.currentTimeMillis() < drainDeadline) {
             poll(levelStartMs, firstSeen);
             Thread.sleep(POLL_MS);
         }
         poll(levelStartMs, firstSeen);
-        long drainMs = lastStoredMs(firstSeen, sampleByCall.keySet()) - lastEndMs;
+        // when the last verdict row of these calls was stored (the rows' own clock, not the poll period)
+        long drainMs = rowsOf(firstSeen, sampleByCall.keySet()).stream().mapToLong(times -> times[1]).max().orElse(0)
+                - lastEndMs;
         return summarize(calls, seconds, sampleByCall, firstSeen, expected, drainMs, putMs, maxLateMs.get());
     }
 
@@ -120,39 +121,22 @@ public final class LiveLoad {
         }
     }
 
-    /** When the last verdict row of these calls was stored (the rows' own clock, not the poll period). */
-    private static long lastStoredMs(Map<String, long[]> firstSeen, Set<String> callIds) {
-        long last = 0;
-        for (Map.Entry<String, long[]> entry : firstSeen.entrySet()) {
-            String key = entry.getKey();
+    /** The rows of these calls: {ingested, stored, first seen, decided} in ms, in ingest order. */
+    private static List<long[]> rowsOf(Map<String, long[]> firstSeen, Set<String> callIds) {
+        List<long[]> rows = new ArrayList<>();
+        firstSeen.forEach((key, times) -> {
             if (callIds.contains(key.substring(key.indexOf('|') + 1))) {
-                last = Math.max(last, entry.getValue()[1]);
+                rows.add(times);
             }
-        }
-        return last;
-    }
-
-    private static int count(Map<String, long[]> firstSeen, Set<String> callIds) {
-        int n = 0;
-        for (String key : firstSeen.keySet()) {
-            if (callIds.contains(key.substring(key.indexOf('|') + 1))) {
-                n++;
-            }
-        }
-        return n;
+        });
+        rows.sort(Comparator.comparingLong(times -> times[0]));
+        return rows;
     }
 
     private static LiveRun summarize(int calls, double seconds, Map<String, String> sampleByCall,
                                      Map<String, long[]> firstSeen, int expected, long drainMs, List<Double> putMs,
                                      long maxLateMs) {
-        Set<String> ours = new HashSet<>(sampleByCall.keySet());
-        List<long[]> mine = new ArrayList<>();
-        firstSeen.forEach((key, times) -> {
-            if (ours.contains(key.substring(key.indexOf('|') + 1))) {
-                mine.add(times);
-            }
-        });
-        mine.sort(Comparator.comparingLong(times -> times[0]));
+        List<long[]> mine = rowsOf(firstSeen, sampleByCall.keySet());
         double[] stored = mine.stream().mapToDouble(t -> t[1] - t[0]).toArray();
         double[] wall = mine.stream().mapToDouble(t -> t[2] - t[0]).toArray();
         double[] seenAfterStored = mine.stream().mapToDouble(t -> t[2] - t[1]).toArray();

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
@@ -24,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 import vn.guardian.ingest.IngestProperties;
 import vn.guardian.ingest.calls.CallRules;
 import vn.guardian.ingest.problem.ProblemException;
+import vn.guardian.ingest.recording.RecordingUpload;
 import vn.guardian.ingest.tenant.ApiKeyFilter;
 
 /**
@@ -111,7 +111,7 @@ public class LiveCallController {
         }
         return DataBufferUtils.join(request.getBody(), (int) maxBytes)
                 .onErrorMap(DataBufferLimitException.class, e -> tooLarge(-1, maxBytes, key, what))
-                .map(LiveCallController::bytes)
+                .map(RecordingUpload::bytes)
                 .defaultIfEmpty(new byte[0]);
     }
 
@@ -122,16 +122,6 @@ public class LiveCallController {
                 .field("body").value(declared > 0 ? declared : null)
                 .fix("send at most " + maxBytes + " bytes per " + what + " (about 250 ms of audio per chunk is "
                         + "typical), or raise " + key);
-    }
-
-    private static byte[] bytes(DataBuffer buffer) {
-        try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return bytes;
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
     }
 
     private static String webSocketUrl(ServerHttpRequest request, String path) {

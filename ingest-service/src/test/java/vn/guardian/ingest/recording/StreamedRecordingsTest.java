@@ -78,13 +78,7 @@ class StreamedRecordingsTest {
         int chunks = SECONDS * 4;
         assertThat(answer.get("chunks")).isEqualTo(chunks);
         assertThat(((Number) answer.get("durationMs")).longValue()).isEqualTo(SECONDS * 1000L);
-        List<AudioEvent> events = topic().events((String) answer.get("callId"), chunks + 2);
-        assertThat(events).hasSize(chunks + 2);
-        assertThat(events.get(0)).isInstanceOf(CallStarted.class);
-        assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(CallEnded.class,
-                ended -> assertThat(ended.reason()).isEqualTo("completed"));
-        List<AudioChunk> audio = events.subList(1, events.size() - 1).stream().map(AudioChunk.class::cast).toList();
-        assertGapless(audio);
+        List<AudioChunk> audio = gaplessCall((String) answer.get("callId"), chunks, "completed");
         // 16 kHz in, 16 kHz out: the audio passes untouched, every byte in order
         assertThat(pcm(audio)).isEqualTo(Wavs.samplesToBytes(tone));
         assertThat(audio.get(0).ingestedAt()).as("first chunk published before the last bytes arrived")
@@ -109,13 +103,7 @@ class StreamedRecordingsTest {
         String callId = (String) problem.get("callId");
         int chunks = (int) ((acceptedBytes / 2 + 3999) / 4000);
         assertThat(problem.get("chunks")).isEqualTo(chunks);
-        List<AudioEvent> events = topic().events(callId, chunks + 2);
-        assertThat(events).hasSize(chunks + 2);
-        assertThat(events.get(0)).isInstanceOf(CallStarted.class);
-        assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(CallEnded.class,
-                ended -> assertThat(ended.reason()).isEqualTo("truncated"));
-        List<AudioChunk> audio = events.subList(1, events.size() - 1).stream().map(AudioChunk.class::cast).toList();
-        assertGapless(audio);
+        List<AudioChunk> audio = gaplessCall(callId, chunks, "truncated");
         assertThat(pcm(audio)).isEqualTo(Arrays.copyOfRange(wav, 44, sent));
     }
 
@@ -145,6 +133,18 @@ class StreamedRecordingsTest {
                 .jsonPath("$.field").isEqualTo("RIFF chunk size")
                 .jsonPath("$.callId").doesNotExist();
         assertThat(topic().recordCount()).isEqualTo(before);
+    }
+
+    /** The call on the topic: CallStarted, {@code chunks} gapless chunks, CallEnded with {@code endReason}. */
+    private static List<AudioChunk> gaplessCall(String callId, int chunks, String endReason) {
+        List<AudioEvent> events = topic().events(callId, chunks + 2);
+        assertThat(events).hasSize(chunks + 2);
+        assertThat(events.get(0)).isInstanceOf(CallStarted.class);
+        assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(CallEnded.class,
+                ended -> assertThat(ended.reason()).isEqualTo(endReason));
+        List<AudioChunk> audio = events.subList(1, events.size() - 1).stream().map(AudioChunk.class::cast).toList();
+        assertGapless(audio);
+        return audio;
     }
 
     private static void assertGapless(List<AudioChunk> audio) {

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -144,47 +143,45 @@ public final class TranscriberWorker implements Runnable {
      * finished segments back for long and no partition waits behind another's.
      */
     private void process(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> batch = new LinkedHashMap<>();
-        records.partitions().forEach(partition -> batch.put(partition, records.records(partition)));
-        Map<TopicPartition, Integer> handled = new HashMap<>();
-        Set<TopicPartition> open = new LinkedHashSet<>(batch.keySet());
-        while (!open.isEmpty() && running) {
-            boolean committed = inTransaction(() -> {
-                long deadline = System.nanoTime() + maxTransactionNanos;
-                Map<TopicPartition, Long> next = new HashMap<>();
-                boolean any = false;
-                while (!open.isEmpty() && !(any && System.nanoTime() > deadline)) {
-                    for (Iterator<TopicPartition> it = open.iterator(); it.hasNext(); ) {
-                        if (any && System.nanoTime() > deadline) {
-                            break;
-                        }
-                        TopicPartition partition = it.next();
-                        List<ConsumerRecord<String, byte[]>> pending = batch.get(partition);
-                        int done = handled.getOrDefault(partition, 0);
-                        if (done == pending.size()) {
-                            it.remove();
-                            continue;
-                        }
-                        ConsumerRecord<String, byte[]> record = pending.get(done);
-                        if (!handle(record, partitions.computeIfAbsent(partition, p -> newCalls()))) {
-                            pause(partition, record.offset());
-                            next.put(partition, record.offset());
-                            it.remove();
-                            continue;
-                        }
-                        any = true;
-                        handled.put(partition, done + 1);
-                        next.put(partition, record.offset() + 1);
-                    }
-                }
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                next.forEach((partition, offset) -> offsets.put(partition, commit(partitions.get(partition), offset)));
-                return offsets;
-            });
-            if (!committed) {
+        Map<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> pending = new LinkedHashMap<>();
+        records.partitions().forEach(partition -> pending.put(partition, records.records(partition).iterator()));
+        while (!pending.isEmpty() && running) {
+            if (!inTransaction(() -> handleInTurn(pending))) {
                 return; // rewound to the committed offsets: the next poll fetches the rest again
             }
         }
+    }
+
+    /** One record of each pending partition in turn until they are done or the transaction's time is up. */
+    private Map<TopicPartition, OffsetAndMetadata> handleInTurn(
+            Map<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> pending) {
+        long deadline = System.nanoTime() + maxTransactionNanos;
+        Map<TopicPartition, Long> next = new HashMap<>();
+        while (!pending.isEmpty()) {
+            for (var turn = pending.entrySet().iterator(); turn.hasNext(); ) {
+                if (!next.isEmpty() && System.nanoTime() > deadline) {
+                    return commits(next);
+                }
+                Map.Entry<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> partition = turn.next();
+                ConsumerRecord<String, byte[]> record = partition.getValue().next();
+                boolean handled = handle(record, partitions.computeIfAbsent(partition.getKey(), p -> newCalls()));
+                next.put(partition.getKey(), handled ? record.offset() + 1 : record.offset());
+                if (!handled) {
+                    pause(partition.getKey(), record.offset());
+                }
+                if (!handled || !partition.getValue().hasNext()) {
+                    turn.remove();
+                }
+            }
+        }
+        return commits(next);
+    }
+
+    /** The offsets to commit with the transaction, from the next record of each partition handled in it. */
+    private Map<TopicPartition, OffsetAndMetadata> commits(Map<TopicPartition, Long> next) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        next.forEach((partition, offset) -> offsets.put(partition, commit(partitions.get(partition), offset)));
+        return offsets;
     }
 
     /** No recognizer free: stop this partition at {@code offset} instead of running out of memory. */
