@@ -32,7 +32,6 @@ import vn.guardian.ingest.RunningIngest;
 import vn.guardian.ingest.Wavs;
 import vn.guardian.ingest.audio.G711;
 import vn.guardian.ingest.audio.Resampler;
-import vn.guardian.testsupport.TestKafka;
 
 /** The live call API against a real broker: what a feed sends arrives once, in order; bad input publishes nothing. */
 class LiveCallsApiTest {
@@ -44,16 +43,13 @@ class LiveCallsApiTest {
     private static final int MAX_CHUNK = 8 * 1024;
     private static final String PCM16_MONO = "{\"encoding\":\"pcm_s16le\",\"sampleRate\":16000,\"channels\":1}";
 
-    private static TestKafka kafka;
     private static RunningIngest ingest;
     private static WebTestClient http;
     private static AudioTopic topic;
 
     @BeforeAll
-    static void start() {
-        kafka = TestKafka.start();
-        ingest = RunningIngest.start(Map.ofEntries(
-                Map.entry("spring.kafka.bootstrap-servers", kafka.bootstrapServers()),
+    static void start() throws Exception {
+        ingest = RunningIngest.withKafka(Map.ofEntries(
                 Map.entry("guardian.ingest.max-chunk-size", MAX_CHUNK + "B"),
                 Map.entry("guardian.ingest.calls.idle-timeout", "3s"),
                 Map.entry("guardian.ingest.tenants." + LIMITED_TENANT + ".api-keys", LIMITED_KEY),
@@ -62,16 +58,13 @@ class LiveCallsApiTest {
                 Map.entry("guardian.ingest.tenants." + THROTTLED_TENANT + ".request-burst", "3"),
                 Map.entry("guardian.ingest.tenants." + THROTTLED_TENANT + ".requests-per-second", "0.2")));
         http = ingest.client();
-        topic = new AudioTopic(kafka.bootstrapServers());
+        topic = new AudioTopic(ingest.kafkaBootstrapServers());
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (ingest != null) {
             ingest.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 

@@ -22,7 +22,6 @@ import vn.guardian.contracts.audio.SourceFormat;
 import vn.guardian.ingest.AudioTopic;
 import vn.guardian.ingest.RunningIngest;
 import vn.guardian.ingest.Wavs;
-import vn.guardian.testsupport.TestKafka;
 
 /** POST /v1/recordings against a real broker: good recordings land on the audio topic, bad ones publish nothing. */
 class RecordingsApiTest {
@@ -30,15 +29,12 @@ class RecordingsApiTest {
     private static final MediaType WAV = MediaType.parseMediaType("audio/wav");
     private static final int MAX_BYTES = 64 * 1024;
 
-    private static TestKafka kafka;
     private static RunningIngest ingest;
     private static WebTestClient http;
 
     @BeforeAll
-    static void start() {
-        kafka = TestKafka.start();
-        ingest = RunningIngest.start(Map.of(
-                "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+    static void start() throws Exception {
+        ingest = RunningIngest.withKafka(Map.of(
                 "guardian.ingest.max-recording-size", MAX_BYTES + "B"));
         http = ingest.client();
     }
@@ -47,9 +43,6 @@ class RecordingsApiTest {
     static void stop() throws Exception {
         if (ingest != null) {
             ingest.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -294,10 +287,10 @@ class RecordingsApiTest {
     }
 
     private static long audioRecordCount() {
-        return new AudioTopic(kafka.bootstrapServers()).recordCount();
+        return new AudioTopic(ingest.kafkaBootstrapServers()).recordCount();
     }
 
     private static List<ConsumerRecord<String, AudioEvent>> readAudioTopic(String callId, int expected) {
-        return new AudioTopic(kafka.bootstrapServers()).read(callId, expected);
+        return new AudioTopic(ingest.kafkaBootstrapServers()).read(callId, expected);
     }
 }

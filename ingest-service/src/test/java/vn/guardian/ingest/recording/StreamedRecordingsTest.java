@@ -24,7 +24,6 @@ import vn.guardian.contracts.audio.CallStarted;
 import vn.guardian.ingest.AudioTopic;
 import vn.guardian.ingest.RunningIngest;
 import vn.guardian.ingest.Wavs;
-import vn.guardian.testsupport.TestKafka;
 
 /**
  * Recordings larger than the buffer threshold (256 KB here) stream through: published while the body is still
@@ -37,15 +36,12 @@ class StreamedRecordingsTest {
     /** 96 s of 16 kHz mono PCM: 3 MB, twelve times the threshold. */
     private static final int SECONDS = 96;
 
-    private static TestKafka kafka;
     private static RunningIngest ingest;
     private static WebTestClient http;
 
     @BeforeAll
-    static void start() {
-        kafka = TestKafka.start();
-        ingest = RunningIngest.start(Map.of(
-                "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+    static void start() throws Exception {
+        ingest = RunningIngest.withKafka(Map.of(
                 "guardian.ingest.recordings.buffer-threshold", "256KB"));
         http = ingest.client();
     }
@@ -54,9 +50,6 @@ class StreamedRecordingsTest {
     static void stop() throws Exception {
         if (ingest != null) {
             ingest.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -187,6 +180,6 @@ class StreamedRecordingsTest {
     }
 
     private static AudioTopic topic() {
-        return new AudioTopic(kafka.bootstrapServers());
+        return new AudioTopic(ingest.kafkaBootstrapServers());
     }
 }
