@@ -4,13 +4,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import vn.guardian.transcriber.calls.RecognizerBudget;
+import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.transcriber.consumer.KafkaClients;
 import vn.guardian.transcriber.consumer.TranscriberMetrics;
 import vn.guardian.transcriber.consumer.TranscriberWorkers;
 import vn.guardian.transcriber.recognition.Models;
 
-/** Wires models, the recognizer budget and the worker threads. */
+/** Wires models, the recognizer pool and the worker threads. */
 @Configuration(proxyBeanMethods = false)
 class TranscriberConfiguration {
 
@@ -20,14 +20,15 @@ class TranscriberConfiguration {
         return Models.load(properties);
     }
 
-    @Bean
-    RecognizerBudget recognizerBudget(TranscriberProperties properties) {
-        return new RecognizerBudget(properties.maxRecognizers());
+    /** Takes the models so that Spring frees the warm recognizers before the models they were made from. */
+    @Bean(destroyMethod = "close")
+    RecognizerPool recognizerPool(TranscriberProperties properties, Models models) {
+        return new RecognizerPool(properties.maxRecognizers());
     }
 
     @Bean
-    TranscriberMetrics transcriberMetrics(MeterRegistry registry, RecognizerBudget budget) {
-        return new TranscriberMetrics(registry, budget);
+    TranscriberMetrics transcriberMetrics(MeterRegistry registry, RecognizerPool recognizers) {
+        return new TranscriberMetrics(registry, recognizers);
     }
 
     @Bean
@@ -38,7 +39,7 @@ class TranscriberConfiguration {
 
     @Bean
     TranscriberWorkers transcriberWorkers(TranscriberProperties properties, KafkaClients clients, Models models,
-                                          RecognizerBudget budget, TranscriberMetrics metrics) {
-        return new TranscriberWorkers(properties, clients, models, budget, metrics);
+                                          RecognizerPool recognizers, TranscriberMetrics metrics) {
+        return new TranscriberWorkers(properties, clients, models, recognizers, metrics);
     }
 }

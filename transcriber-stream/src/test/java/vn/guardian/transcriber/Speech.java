@@ -30,21 +30,25 @@ public final class Speech {
             if (in == null) {
                 throw new IllegalStateException("Missing fixture " + fixture + "; run src/test/resources/make-fixtures.sh");
             }
-            byte[] wav = in.readAllBytes();
-            ByteBuffer buffer = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
-            int pos = 12; // after RIFF....WAVE
-            while (pos + 8 <= wav.length) {
-                String id = new String(wav, pos, 4, java.nio.charset.StandardCharsets.US_ASCII);
-                int size = buffer.getInt(pos + 4);
-                if (id.equals("data")) {
-                    return Arrays.copyOfRange(wav, pos + 8, Math.min(wav.length, pos + 8 + size));
-                }
-                pos += 8 + size + (size & 1);
-            }
-            throw new IllegalStateException(fixture + " has no data chunk");
+            return dataOf(in.readAllBytes(), fixture);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The {@code data} chunk of a PCM16LE WAV file's bytes. */
+    public static byte[] dataOf(byte[] wav, String name) {
+        ByteBuffer buffer = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        int pos = 12; // after RIFF....WAVE
+        while (pos + 8 <= wav.length) {
+            String id = new String(wav, pos, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            int size = buffer.getInt(pos + 4);
+            if (id.equals("data")) {
+                return Arrays.copyOfRange(wav, pos + 8, Math.min(wav.length, pos + 8 + size));
+            }
+            pos += 8 + size + (size & 1);
+        }
+        throw new IllegalStateException(name + " has no data chunk");
     }
 
     /** Audio length of a fixture in ms. */
@@ -54,7 +58,11 @@ public final class Speech {
 
     /** A fixture cut into 250 ms chunks of one call channel, seq from 0, audio starting at {@code firstSample}. */
     public static List<AudioChunk> chunks(String fixture, String callId, int channel, long firstSample) {
-        byte[] pcm = pcm(fixture);
+        return chunks(pcm(fixture), callId, channel, firstSample);
+    }
+
+    /** PCM16LE samples cut into 250 ms chunks of one call channel, seq from 0, audio starting at {@code firstSample}. */
+    public static List<AudioChunk> chunks(byte[] pcm, String callId, int channel, long firstSample) {
         List<AudioChunk> chunks = new ArrayList<>();
         int bytes = CHUNK_SAMPLES * 2;
         for (int offset = 0, seq = 0; offset < pcm.length; offset += bytes, seq++) {

@@ -15,16 +15,20 @@ import vn.guardian.benchmark.audio.SampleCall;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.transcriber.recognition.BundledModel;
 import vn.guardian.transcriber.recognition.ChannelRecognizer;
+import vn.guardian.transcriber.recognition.RecognizerPool;
 
 /**
  * The machine's ceiling: Vosk alone, no Kafka, no database. Every channel of every copy of the samples is decoded
  * by the transcriber's own {@link ChannelRecognizer} in the same 250 ms chunks ingest produces, by as many threads
- * as there are cores, each taking the next channel from a shared queue.
+ * as there are cores, each taking the next channel from a shared queue. Recognizers come from a
+ * {@link RecognizerPool} as in the transcriber, so a thread's next channel gets its warm recognizer.
  */
 public final class RawVosk implements AutoCloseable {
 
     private final Model model;
     private final long modelLoadMs;
+    /** Kept across runs like the transcriber's across calls: its warm recognizers are part of the ceiling. */
+    private final RecognizerPool recognizers = new RecognizerPool(Integer.MAX_VALUE);
 
     private RawVosk(Model model, long modelLoadMs) {
         this.model = model;
@@ -92,7 +96,7 @@ public final class RawVosk implements AutoCloseable {
     private int decode(List<AudioChunk> channel, AtomicReference<Throwable> failure) {
         AudioChunk first = channel.get(0);
         int segments = 0;
-        try (ChannelRecognizer recognizer = new ChannelRecognizer(model, SampleCall.MODEL_RATE,
+        try (ChannelRecognizer recognizer = recognizers.open(model, SampleCall.MODEL_RATE,
                 new ChannelRecognizer.Identity(first.callId(), "raw", first.channel(), "mono", "en"))) {
             for (AudioChunk chunk : channel) {
                 segments += recognizer.accept(chunk).isPresent() ? 1 : 0;
@@ -111,6 +115,7 @@ public final class RawVosk implements AutoCloseable {
 
     @Override
     public void close() {
+        recognizers.close();
         model.close();
     }
 }

@@ -17,6 +17,7 @@ import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.transcriber.recognition.ChannelRecognizer;
 import vn.guardian.transcriber.recognition.Models;
+import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.contracts.transcript.PartialTranscript;
 
 /**
@@ -38,7 +39,7 @@ public final class PartitionCalls implements AutoCloseable {
     private static final int REMEMBERED_REJECTIONS = 10_000;
 
     private final Models models;
-    private final RecognizerBudget budget;
+    private final RecognizerPool recognizers;
     private final long partialIntervalNanos;
     private final Map<String, OpenCall> calls = new HashMap<>();
     private final Map<String, Rejection> rejectedCalls = new LinkedHashMap<>() {
@@ -70,9 +71,9 @@ public final class PartitionCalls implements AutoCloseable {
     /**
      * @param partialInterval at most one partial result per call channel per interval; zero turns partials off
      */
-    public PartitionCalls(Models models, RecognizerBudget budget, Duration partialInterval) {
+    public PartitionCalls(Models models, RecognizerPool recognizers, Duration partialInterval) {
         this.models = models;
-        this.budget = budget;
+        this.recognizers = recognizers;
         this.partialIntervalNanos = partialInterval.toNanos();
     }
 
@@ -82,9 +83,9 @@ public final class PartitionCalls implements AutoCloseable {
                     + " is already open; a call id must be unique");
         }
         int channelCount = started.channelRoles().size();
-        if (channelCount > budget.max()) {
+        if (channelCount > recognizers.max()) {
             Rejection rejection = new Rejection(Rejection.OVER_CAPACITY, "call " + started.callId() + " needs "
-                    + channelCount + " recognizers but guardian.transcriber.max-recognizers is " + budget.max()
+                    + channelCount + " recognizers but guardian.transcriber.max-recognizers is " + recognizers.max()
                     + "; raise it");
             rejectedCalls.put(started.callId(), rejection);
             return Outcome.rejected(rejection);
@@ -107,7 +108,7 @@ public final class PartitionCalls implements AutoCloseable {
             if (rejection == NO_ROOM) {
                 // a takeover has no record to wait on: this call's chunks go to the DLQ
                 rejection = new Rejection(Rejection.OVER_CAPACITY, "call " + started.callId() + " needs "
-                        + started.channelRoles().size() + " recognizers but this replica holds " + budget.active()
+                        + started.channelRoles().size() + " recognizers but this replica holds " + recognizers.active()
                         + " at a takeover; raise guardian.transcriber.max-recognizers or add replicas");
             }
             if (rejection != null) {
@@ -127,13 +128,13 @@ public final class PartitionCalls implements AutoCloseable {
                     + "; configure guardian.transcriber.models." + started.language());
         }
         int channelCount = started.channelRoles().size();
-        if (!budget.tryAcquire(channelCount)) {
+        if (!recognizers.tryAcquire(channelCount)) {
             return NO_ROOM;
         }
         List<ChannelState> channels = new ArrayList<>(channelCount);
         try {
             for (int channel = 0; channel < channelCount; channel++) {
-                ChannelRecognizer recognizer = new ChannelRecognizer(model.get(), models.sampleRate(),
+                ChannelRecognizer recognizer = recognizers.open(model.get(), models.sampleRate(),
                         new ChannelRecognizer.Identity(started.callId(), started.tenant(), channel,
                                 started.channelRoles().get(channel), started.language()));
                 channels.add(new ChannelState(recognizer,
@@ -141,7 +142,7 @@ public final class PartitionCalls implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             channels.forEach(ChannelState::close);
-            budget.release(channelCount);
+            recognizers.release(channelCount);
             throw new IllegalStateException("Vosk could not create a recognizer for call " + started.callId(), e);
         }
         calls.put(started.callId(), new OpenCall(started, offset, channels));
@@ -339,7 +340,7 @@ public final class PartitionCalls implements AutoCloseable {
 
     private void release(OpenCall call) {
         call.channels.forEach(ChannelState::close);
-        budget.release(call.channels.size());
+        recognizers.release(call.channels.size());
     }
 
     /** Frees every recognizer without emitting: the partition moved away, or the worker stops. */

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import vn.guardian.contracts.transcript.TranscriptSegment;
-import vn.guardian.transcriber.calls.RecognizerBudget;
+import vn.guardian.transcriber.recognition.RecognizerPool;
 
 /**
  * The transcriber's Micrometer meters, shared by all workers. Utterances per second is
@@ -32,10 +32,13 @@ public final class TranscriberMetrics {
     private record Lag(AtomicLong records, Gauge gauge) {
     }
 
-    public TranscriberMetrics(MeterRegistry registry, RecognizerBudget budget) {
+    public TranscriberMetrics(MeterRegistry registry, RecognizerPool recognizers) {
         this.registry = registry;
-        Gauge.builder("guardian.transcriber.recognizers.active", budget, RecognizerBudget::active)
+        Gauge.builder("guardian.transcriber.recognizers.active", recognizers, RecognizerPool::active)
                 .description("Vosk recognizers open in this replica (one per live call channel)")
+                .register(registry);
+        Gauge.builder("guardian.transcriber.recognizers.warm", recognizers, RecognizerPool::warm)
+                .description("Finished Vosk recognizers kept for the next calls (freed after the idle timeout)")
                 .register(registry);
         this.chunks = Counter.builder("guardian.transcriber.chunks")
                 .description("Audio chunks fed to a recognizer").register(registry);

@@ -42,7 +42,7 @@ import vn.guardian.transcriber.TranscriberProperties;
 import vn.guardian.transcriber.calls.Outcome;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.transcriber.calls.PartitionCalls;
-import vn.guardian.transcriber.calls.RecognizerBudget;
+import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.transcriber.recognition.Models;
 import vn.guardian.contracts.transcript.PartialTranscript;
 
@@ -64,7 +64,7 @@ public final class TranscriberWorker implements Runnable {
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaClients clients;
     private final Models models;
-    private final RecognizerBudget budget;
+    private final RecognizerPool recognizers;
     private final TranscriberMetrics metrics;
     private final AudioEventSerde audio = EventSerdes.audio();
     private final Serializer<TranscriptSegment> transcripts = EventSerdes.transcript().serializer();
@@ -78,7 +78,7 @@ public final class TranscriberWorker implements Runnable {
     private volatile boolean running = true;
     private volatile boolean alive;
 
-    TranscriberWorker(String name, KafkaClients clients, Models models, RecognizerBudget budget,
+    TranscriberWorker(String name, KafkaClients clients, Models models, RecognizerPool recognizers,
                       TranscriberMetrics metrics, TranscriberProperties properties) {
         this.name = name;
         this.partialInterval = properties.partialInterval();
@@ -88,7 +88,7 @@ public final class TranscriberWorker implements Runnable {
         this.consumer = clients.consumer(name);
         this.producer = clients.transactionalProducer(name);
         this.models = models;
-        this.budget = budget;
+        this.recognizers = recognizers;
         this.metrics = metrics;
     }
 
@@ -191,7 +191,7 @@ public final class TranscriberWorker implements Runnable {
         paused.add(partition);
         metrics.partitionPaused(partition, true);
         log.warn("Worker {} pauses {} at offset {}: all {} recognizers of this replica are in use",
-                name, partition, offset, budget.max());
+                name, partition, offset, recognizers.max());
     }
 
     private static OffsetAndMetadata commit(PartitionCalls calls, long next) {
@@ -200,24 +200,28 @@ public final class TranscriberWorker implements Runnable {
     }
 
     private PartitionCalls newCalls() {
-        return new PartitionCalls(models, budget, partialInterval);
+        return new PartitionCalls(models, recognizers, partialInterval);
     }
 
     private void resumeWhenRecognizersFree() {
-        if (!paused.isEmpty() && budget.active() < budget.max()) {
+        if (!paused.isEmpty() && recognizers.active() < recognizers.max()) {
             consumer.resume(paused);
             paused.forEach(partition -> metrics.partitionPaused(partition, false));
             paused.clear();
         }
     }
 
-    /** Frees the recognizers of calls that went quiet, publishing their last words and moving the commit on. */
+    /**
+     * Frees the recognizers of calls that went quiet, publishing their last words and moving the commit on, and
+     * the warm recognizers no call took for as long.
+     */
     private void expireIdleCalls() {
         long now = System.nanoTime();
         if (now < nextIdleCheck) {
             return;
         }
         nextIdleCheck = now + IDLE_CHECK_NANOS;
+        recognizers.expireIdle(now, idleTimeout);
         Map<TopicPartition, Outcome> expired = new HashMap<>();
         for (Map.Entry<TopicPartition, PartitionCalls> entry : partitions.entrySet()) {
             int open = entry.getValue().openCalls();

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import vn.guardian.transcriber.TranscriberProperties;
-import vn.guardian.transcriber.calls.RecognizerBudget;
+import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.transcriber.recognition.Models;
 
 /**
@@ -22,25 +22,25 @@ public final class TranscriberWorkers implements SmartLifecycle {
     private final int count;
     private final KafkaClients clients;
     private final Models models;
-    private final RecognizerBudget budget;
+    private final RecognizerPool recognizers;
     private final TranscriberMetrics metrics;
     private final List<TranscriberWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
     public TranscriberWorkers(TranscriberProperties properties, KafkaClients clients, Models models,
-                              RecognizerBudget budget, TranscriberMetrics metrics) {
+                              RecognizerPool recognizers, TranscriberMetrics metrics) {
         this.properties = properties;
         this.count = properties.workers();
         this.clients = clients;
         this.models = models;
-        this.budget = budget;
+        this.recognizers = recognizers;
         this.metrics = metrics;
     }
 
     @Override
     public synchronized void start() {
         for (int i = 0; i < count; i++) {
-            TranscriberWorker worker = new TranscriberWorker("worker-" + i, clients, models, budget, metrics,
+            TranscriberWorker worker = new TranscriberWorker("worker-" + i, clients, models, recognizers, metrics,
                     properties);
             Thread thread = new Thread(worker, "transcriber-worker-" + i);
             workers.add(worker);

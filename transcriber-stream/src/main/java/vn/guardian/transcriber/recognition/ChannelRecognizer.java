@@ -1,7 +1,6 @@
 package vn.guardian.transcriber.recognition;
 
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,26 +16,42 @@ import vn.guardian.contracts.transcript.Word;
 
 /**
  * The Vosk recognizer of one call channel and the bookkeeping that turns its results into transcript segments.
- * Owns the native recognizer: {@link #close()} frees it, and must be called exactly once.
+ * Made by {@link RecognizerPool#open}; {@link #close()} hands the native recognizer back to the pool (or frees it
+ * after a failure) and must be called exactly once.
  */
 public final class ChannelRecognizer implements AutoCloseable {
 
+    /** Bytes of silence fed before handing back a recognizer that has no final result: see {@link #close()}. */
+    private static final byte[] FINALIZING_SILENCE = new byte[320];
+
+    private final RecognizerPool pool;
+    private final Model model;
     private final Recognizer recognizer;
     private final Identity identity;
     private final int sampleRate;
-    /** Audio time (ms) of the first sample ever fed: Vosk counts its word times from there. */
+    /** Samples the native recognizer decoded before this channel: Vosk counts word times from its very first. */
+    private final long samplesBefore;
+    /** Samples it decoded in all, this channel's included. */
+    private long samplesFed;
+    /** Audio time (ms) of this channel's first sample fed. */
     private long offsetMs = -1;
     /** startSample of the first chunk fed after the last final result; -1 while no utterance is open. */
     private long utteranceStartSample = -1;
     private boolean closed;
+    private boolean finalized;
+    private boolean failed;
 
     /** What a segment says about where it came from; all from the call's CallStarted. */
     public record Identity(String callId, String tenant, int channel, String channelRole, String language) {
     }
 
-    public ChannelRecognizer(Model model, int sampleRate, Identity identity) throws IOException {
-        this.recognizer = new Recognizer(model, sampleRate);
-        this.recognizer.setWords(true);
+    ChannelRecognizer(RecognizerPool pool, Model model, Recognizer recognizer, long samplesBefore, int sampleRate,
+                      Identity identity) {
+        this.pool = pool;
+        this.model = model;
+        this.recognizer = recognizer;
+        this.samplesBefore = samplesBefore;
+        this.samplesFed = samplesBefore;
         this.identity = identity;
         this.sampleRate = sampleRate;
     }
@@ -54,7 +69,16 @@ public final class ChannelRecognizer implements AutoCloseable {
         if (utteranceStartSample < 0) {
             utteranceStartSample = chunk.startSample();
         }
-        if (!recognizer.acceptWaveForm(chunk.pcm(), chunk.pcm().length)) {
+        finalized = false;
+        boolean endOfUtterance;
+        try {
+            endOfUtterance = recognizer.acceptWaveForm(chunk.pcm(), chunk.pcm().length);
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+        samplesFed += chunk.pcm().length / 2;
+        if (!endOfUtterance) {
             return Optional.empty();
         }
         return segment(recognizer.getResult(), chunk.ingestedAt());
@@ -80,6 +104,7 @@ public final class ChannelRecognizer implements AutoCloseable {
         if (closed || utteranceStartSample < 0) {
             return Optional.empty();
         }
+        finalized = true;
         return segment(recognizer.getFinalResult(), closingChunkIngestedAt);
     }
 
@@ -96,8 +121,8 @@ public final class ChannelRecognizer implements AutoCloseable {
         List<Word> words = new ArrayList<>();
         for (JsonNode word : result.path("result")) {
             words.add(new Word(word.path("word").asString(""),
-                    offsetMs + Math.round(word.path("start").asDouble() * 1000),
-                    offsetMs + Math.round(word.path("end").asDouble() * 1000),
+                    offsetMs + channelMs(word.path("start").asDouble()),
+                    offsetMs + channelMs(word.path("end").asDouble()),
                     Math.max(0.0, Math.min(1.0, word.path("conf").asDouble()))));
         }
         if (text.isEmpty() || words.isEmpty()) {
@@ -109,11 +134,32 @@ public final class ChannelRecognizer implements AutoCloseable {
                 closingChunkIngestedAt, System.currentTimeMillis()));
     }
 
+    /** A Vosk time (seconds since the native recognizer's first sample) as ms since this channel's first sample. */
+    private long channelMs(double voskSeconds) {
+        return Math.round(voskSeconds * 1000 - samplesBefore * 1000.0 / sampleRate);
+    }
+
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            recognizer.close();
+        if (closed) {
+            return;
         }
+        closed = true;
+        if (failed) {
+            recognizer.close();
+            return;
+        }
+        try {
+            if (!finalized && samplesFed > samplesBefore) {
+                // only a final result makes Vosk start the next audio afresh: no speaker adaptation crosses calls
+                recognizer.acceptWaveForm(FINALIZING_SILENCE, FINALIZING_SILENCE.length);
+                samplesFed += FINALIZING_SILENCE.length / 2;
+                recognizer.getFinalResult();
+            }
+        } catch (RuntimeException e) {
+            recognizer.close();
+            return;
+        }
+        pool.giveBack(model, recognizer, samplesFed);
     }
 }

@@ -12,7 +12,8 @@ import vn.guardian.transcriber.TestModels;
 /**
  * Prints what the bundled model and each live call channel cost in resident memory (VmRSS: Java heap plus Vosk's
  * native memory). A measurement, not a test: the figures go in the README. Usage (see README): {@code
- * java -cp ... vn.guardian.transcriber.recognition.MemoryFootprint [recognizers]}.
+ * java -cp ... vn.guardian.transcriber.recognition.MemoryFootprint [recognizers [call.wav]]}, where the WAV
+ * (16 kHz mono PCM16) is then fed whole through every recognizer, as one long call.
  */
 public final class MemoryFootprint {
 
@@ -24,9 +25,10 @@ public final class MemoryFootprint {
         long start = report("JVM started", 0, 0);
         Models models = TestModels.get();
         long loaded = report("model 'en' loaded", start, 1);
+        RecognizerPool pool = new RecognizerPool(count);
         List<ChannelRecognizer> recognizers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            recognizers.add(new ChannelRecognizer(models.forLanguage("en").orElseThrow(), models.sampleRate(),
+            recognizers.add(pool.open(models.forLanguage("en").orElseThrow(), models.sampleRate(),
                     new ChannelRecognizer.Identity("call-" + i, "acme", 0, "agent", "en")));
         }
         long opened = report(count + " recognizers opened", loaded, count);
@@ -36,8 +38,19 @@ public final class MemoryFootprint {
             speech.subList(0, 12).forEach(recognizer::accept);
         }
         report(count + " recognizers each 3 s into an utterance", loaded, count);
+        if (args.length > 1) {
+            List<AudioChunk> call = Speech.chunks(Speech.dataOf(Files.readAllBytes(Path.of(args[1])), args[1]),
+                    "call", 0, 0);
+            for (ChannelRecognizer recognizer : recognizers) {
+                call.forEach(recognizer::accept);
+                recognizer.finish(0);
+            }
+            report(count + " recognizers after a whole " + args[1], loaded, count);
+        }
         recognizers.forEach(ChannelRecognizer::close);
-        report("recognizers closed", opened, 0);
+        report(count + " recognizers kept warm after their calls", loaded, count);
+        pool.close();
+        report("warm recognizers freed", opened, 0);
         models.close();
     }
 

@@ -1,6 +1,7 @@
 package vn.guardian.transcriber.recognition;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,32 @@ class RecognitionTest {
                 .containsExactlyElementsOf(first.stream().map(TranscriptSegment::segmentId).toList());
     }
 
+    @Test
+    void aWarmRecognizerTranscribesTheNextCallLikeANewOneWithThatCallsOwnTimes() throws Exception {
+        List<TranscriptSegment> byNewRecognizer = transcribe(Speech.TWO_UTTERANCES, "call-3", 0);
+        List<TranscriptSegment> byWarmRecognizer;
+        try (RecognizerPool pool = new RecognizerPool(1)) {
+            transcribe(pool, Speech.NEED_HELP, "earlier-call", 0);
+            assertThat(pool.warm()).isEqualTo(1);
+            byWarmRecognizer = transcribe(pool, Speech.TWO_UTTERANCES, "call-3", 0);
+            assertThat(pool.warm()).as("the same recognizer came back again").isEqualTo(1);
+        }
+
+        assertThat(byWarmRecognizer).extracting(TranscriptSegment::segmentId)
+                .containsExactlyElementsOf(byNewRecognizer.stream().map(TranscriptSegment::segmentId).toList());
+        assertThat(byWarmRecognizer).extracting(TranscriptSegment::text)
+                .containsExactlyElementsOf(byNewRecognizer.stream().map(TranscriptSegment::text).toList());
+        for (int i = 0; i < byNewRecognizer.size(); i++) {
+            // Vosk decodes in 30 ms frames; a warm graph may place a word boundary one frame apart
+            List<Word> expected = byNewRecognizer.get(i).words();
+            List<Word> actual = byWarmRecognizer.get(i).words();
+            for (int w = 0; w < expected.size(); w++) {
+                assertThat(actual.get(w).startMs()).isCloseTo(expected.get(w).startMs(), within(60L));
+                assertThat(actual.get(w).endMs()).isCloseTo(expected.get(w).endMs(), within(60L));
+            }
+        }
+    }
+
     private static List<String> candidates(String callId, long beforeSample) {
         List<String> ids = new ArrayList<>();
         for (long start = 0; start <= beforeSample; start += Speech.CHUNK_SAMPLES) {
@@ -118,8 +145,15 @@ class RecognitionTest {
 
     private static List<TranscriptSegment> transcribe(String fixture, String callId, long firstSample)
             throws Exception {
+        try (RecognizerPool pool = new RecognizerPool(1)) {
+            return transcribe(pool, fixture, callId, firstSample);
+        }
+    }
+
+    private static List<TranscriptSegment> transcribe(RecognizerPool pool, String fixture, String callId,
+                                                      long firstSample) throws Exception {
         List<TranscriptSegment> segments = new ArrayList<>();
-        try (ChannelRecognizer recognizer = new ChannelRecognizer(TestModels.get().forLanguage("en").orElseThrow(),
+        try (ChannelRecognizer recognizer = pool.open(TestModels.get().forLanguage("en").orElseThrow(),
                 Speech.SAMPLE_RATE, new ChannelRecognizer.Identity(callId, "acme", 0, "customer", "en"))) {
             for (AudioChunk chunk : Speech.chunks(fixture, callId, 0, firstSample)) {
                 recognizer.accept(chunk).ifPresent(segments::add);

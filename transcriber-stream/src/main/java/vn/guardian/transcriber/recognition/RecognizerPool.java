@@ -1,0 +1,144 @@
+package vn.guardian.transcriber.recognition;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.vosk.Model;
+import org.vosk.Recognizer;
+
+/**
+ * The native recognizers of one replica, shared by all workers: caps how many calls hold one
+ * ({@code max-recognizers}) and keeps finished ones warm for the next calls.
+ *
+ * <p>Why warm: a Vosk recognizer composes its decoding graph lazily and keeps what it expanded, so one that has
+ * decoded speech before decodes new speech 2.5-4x faster than a new one (docs/benchmarks.md). A recognizer
+ * idle for {@code recognizer-idle-timeout} is freed, so memory follows the load back down.
+ */
+public final class RecognizerPool implements AutoCloseable {
+
+    private final int max;
+    private final AtomicInteger active = new AtomicInteger();
+    /** Finished recognizers per model, most recently used first. */
+    private final Map<Model, Deque<Warm>> warm = new HashMap<>();
+    private int warmCount;
+    private boolean closed;
+
+    private record Warm(Recognizer recognizer, long samplesFed, long idleSinceNanos) {
+    }
+
+    public RecognizerPool(int max) {
+        this.max = max;
+    }
+
+    /** Reserves {@code n} recognizers for a call; false when that would exceed the cap. */
+    public boolean tryAcquire(int n) {
+        while (true) {
+            int current = active.get();
+            if (current + n > max) {
+                return false;
+            }
+            if (active.compareAndSet(current, current + n)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a reservation; the recognizers themselves come back through {@link ChannelRecognizer#close()}. */
+    public void release(int n) {
+        active.addAndGet(-n);
+    }
+
+    /** A recognizer for one call channel under a reservation: a warm one of this model if any, else a new one. */
+    public ChannelRecognizer open(Model model, int sampleRate, ChannelRecognizer.Identity identity)
+            throws IOException {
+        Warm reused = takeWarm(model);
+        if (reused != null) {
+            return new ChannelRecognizer(this, model, reused.recognizer(), reused.samplesFed(), sampleRate, identity);
+        }
+        Recognizer recognizer = new Recognizer(model, sampleRate);
+        recognizer.setWords(true);
+        return new ChannelRecognizer(this, model, recognizer, 0, sampleRate, identity);
+    }
+
+    private synchronized Warm takeWarm(Model model) {
+        Deque<Warm> ofModel = warm.get(model);
+        if (ofModel != null && !ofModel.isEmpty()) {
+            warmCount--;
+            return ofModel.pollFirst();
+        }
+        if (warmCount > 0 && warmCount + active.get() > max) {
+            evictOldest(); // warm ones of another language must not push the replica over its cap
+        }
+        return null;
+    }
+
+    /** Keeps a finalized recognizer for the next call of the same model. */
+    synchronized void giveBack(Model model, Recognizer recognizer, long samplesFed) {
+        if (closed) {
+            recognizer.close();
+            return;
+        }
+        warm.computeIfAbsent(model, m -> new ArrayDeque<>()).addFirst(new Warm(recognizer, samplesFed,
+                System.nanoTime()));
+        warmCount++;
+    }
+
+    /** Frees the warm recognizers unused for {@code idleTimeout}; returns how many. */
+    public synchronized int expireIdle(long nowNanos, Duration idleTimeout) {
+        int freed = 0;
+        for (Deque<Warm> ofModel : warm.values()) {
+            for (Iterator<Warm> it = ofModel.descendingIterator(); it.hasNext(); ) {
+                Warm candidate = it.next();
+                if (nowNanos - candidate.idleSinceNanos() < idleTimeout.toNanos()) {
+                    break; // the rest were used more recently
+                }
+                it.remove();
+                candidate.recognizer().close();
+                freed++;
+            }
+        }
+        warmCount -= freed;
+        return freed;
+    }
+
+    private void evictOldest() {
+        Deque<Warm> oldest = null;
+        for (Deque<Warm> ofModel : warm.values()) {
+            if (!ofModel.isEmpty() && (oldest == null
+                    || ofModel.peekLast().idleSinceNanos() < oldest.peekLast().idleSinceNanos())) {
+                oldest = ofModel;
+            }
+        }
+        oldest.pollLast().recognizer().close();
+        warmCount--;
+    }
+
+    /** The cap, guardian.transcriber.max-recognizers. */
+    public int max() {
+        return max;
+    }
+
+    /** Recognizers reserved by open calls. */
+    public int active() {
+        return active.get();
+    }
+
+    /** Finished recognizers kept for the next calls. */
+    public synchronized int warm() {
+        return warmCount;
+    }
+
+    /** Frees the warm recognizers; recognizers of open calls are freed by their owners. */
+    @Override
+    public synchronized void close() {
+        warm.values().forEach(ofModel -> ofModel.forEach(w -> w.recognizer().close()));
+        warm.clear();
+        warmCount = 0;
+        closed = true;
+    }
+}
