@@ -21,12 +21,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param recognizerIdleTimeout  a call that sends nothing this long is closed and its recognizers freed
  * @param maxTransactionTime     decoding a worker does before it commits its Kafka transaction; bounds how long a
  *                               finished segment waits to become visible when the worker has a backlog
+ * @param decodeThreads          threads running Vosk for all workers of the replica, each channel in order
  */
 @ConfigurationProperties("guardian.transcriber")
 public record TranscriberProperties(Map<String, String> models, Integer workers, String groupId, String instanceId,
                                     Integer maxRecognizers, Integer sampleRate, String modelCacheDir,
                                     Duration partialInterval, Duration recognizerIdleTimeout,
-                                    Duration maxTransactionTime) {
+                                    Duration maxTransactionTime, Integer decodeThreads) {
 
     /** The value of {@code models.en} that means "the model inside the jar". */
     public static final String BUNDLED = "bundled";
@@ -55,6 +56,11 @@ public record TranscriberProperties(Map<String, String> models, Integer workers,
         if (recognizerIdleTimeout.isNegative() || recognizerIdleTimeout.isZero()) {
             throw new IllegalArgumentException("guardian.transcriber.recognizer-idle-timeout=" + recognizerIdleTimeout
                     + "; set a positive duration such as 5m");
+        }
+        decodeThreads = decodeThreads == null ? Runtime.getRuntime().availableProcessors() : decodeThreads;
+        if (decodeThreads < 1) {
+            throw new IllegalArgumentException("guardian.transcriber.decode-threads=" + decodeThreads
+                    + "; set it to 1 or more, usually the replica's cores");
         }
         if (workers < 1) {
             throw new IllegalArgumentException("guardian.transcriber.workers=" + workers + "; set it to 1 or more");

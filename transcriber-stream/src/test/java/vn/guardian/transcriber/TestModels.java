@@ -21,6 +21,6 @@ public final class TestModels {
     }
 
     public static TranscriberProperties properties(Map<String, String> languages) {
-        return new TranscriberProperties(languages, 1, null, "test", 64, 16000, CACHE_DIR, null, null, null);
+        return new TranscriberProperties(languages, 1, null, "test", 64, 16000, CACHE_DIR, null, null, null, null);
     }
 }

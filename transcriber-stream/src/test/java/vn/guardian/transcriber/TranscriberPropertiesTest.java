@@ -23,7 +23,20 @@ class TranscriberPropertiesTest {
         }
     }
 
+    @Test
+    void decodersDefaultToTheCoresAndZeroIsRefusedNamingTheSetting() {
+        assertThat(withDecodeThreads(null).decodeThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThatThrownBy(() -> withDecodeThreads(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("guardian.transcriber.decode-threads=0")
+                .hasMessageContaining("1 or more");
+    }
+
     private static TranscriberProperties withMaxTransactionTime(Duration maxTransactionTime) {
-        return new TranscriberProperties(null, 1, null, "test", null, null, null, null, null, maxTransactionTime);
+        return new TranscriberProperties(null, 1, null, "test", null, null, null, null, null, maxTransactionTime, null);
+    }
+
+    private static TranscriberProperties withDecodeThreads(Integer decodeThreads) {
+        return new TranscriberProperties(null, 1, null, "test", null, null, null, null, null, null, decodeThreads);
     }
 }

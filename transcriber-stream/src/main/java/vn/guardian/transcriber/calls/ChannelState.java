@@ -1,8 +1,13 @@
 package vn.guardian.transcriber.calls;
 
+import java.util.concurrent.CompletableFuture;
 import vn.guardian.transcriber.recognition.ChannelRecognizer;
 
-/** One channel of a live call: its recognizer, the next chunk it expects, and where its open utterance began. */
+/**
+ * One channel of a live call: its recognizer, the next chunk it expects, and where its open utterance began.
+ * The utterance and partial fields are written by the decoder thread of the channel's lane and read by the worker
+ * only after that lane's futures are done.
+ */
 final class ChannelState implements AutoCloseable {
 
     final ChannelRecognizer recognizer;
@@ -13,6 +18,10 @@ final class ChannelState implements AutoCloseable {
     /** Kafka offset and seq of the first chunk of the open utterance; -1 while none is open. */
     long utteranceStartOffset = -1;
     long utteranceStartSeq = -1;
+    /** The decode of this channel's latest chunk: the next one runs after it. Read and set by the worker only. */
+    CompletableFuture<Outcome> lane = CompletableFuture.completedFuture(Outcome.NOTHING);
+    /** Set on a decoder thread when Vosk failed; the call is closed at the next settle. */
+    Outcome.Rejection failure;
     /** Throttling of partial results: when the last one went out, and what it said. */
     long lastPartialNanos;
     String lastPartialText = "";

@@ -10,25 +10,25 @@ import vn.guardian.contracts.transcript.PartialTranscript;
  * @param segments          transcript segments to publish
  * @param partials          throttled partial hypotheses to publish
  * @param rejection         why the record goes to the DLQ; null when it was handled
- * @param fedAudio          whether PCM reached a recognizer (for the real-time-factor metric)
+ * @param decodeNanos       time the recognizer took on the chunk's PCM; 0 when no audio reached one
  * @param waitsForCapacity  the record needs recognizers the replica has not got free: not handled, retry it later
  */
 public record Outcome(List<TranscriptSegment> segments, List<PartialTranscript> partials, Rejection rejection,
-                      boolean fedAudio, boolean waitsForCapacity) {
+                      long decodeNanos, boolean waitsForCapacity) {
 
-    static final Outcome NOTHING = new Outcome(List.of(), List.of(), null, false, false);
-    static final Outcome WAIT_FOR_CAPACITY = new Outcome(List.of(), List.of(), null, false, true);
+    static final Outcome NOTHING = new Outcome(List.of(), List.of(), null, 0, false);
+    static final Outcome WAIT_FOR_CAPACITY = new Outcome(List.of(), List.of(), null, 0, true);
 
     static Outcome rejected(String reason, String detail) {
         return rejected(new Rejection(reason, detail));
     }
 
     public static Outcome rejected(Rejection rejection) {
-        return new Outcome(List.of(), List.of(), rejection, false, false);
+        return new Outcome(List.of(), List.of(), rejection, 0, false);
     }
 
     static Outcome segments(List<TranscriptSegment> segments) {
-        return new Outcome(segments, List.of(), null, false, false);
+        return new Outcome(segments, List.of(), null, 0, false);
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.vosk.Model;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.CallEnded;
@@ -149,65 +151,106 @@ public final class PartitionCalls implements AutoCloseable {
         return null;
     }
 
+    /** Feeds a chunk on this thread and settles: {@link #onChunk(AudioChunk, long, Executor)} without a pool. */
     public Outcome onChunk(AudioChunk chunk, long offset) {
+        Outcome outcome = onChunk(chunk, offset, Runnable::run).join();
+        settle();
+        return outcome;
+    }
+
+    /**
+     * Checks a chunk against its call here, on the partition's worker thread, and decodes it on {@code decoders}
+     * once the channel's previous chunk is decoded: channels decode in parallel, each in order. The future never
+     * fails. Call {@link #settle} after every returned future is done and before any other method.
+     */
+    public CompletableFuture<Outcome> onChunk(AudioChunk chunk, long offset, Executor decoders) {
         OpenCall call = calls.get(chunk.callId());
         if (call == null) {
             Rejection rejected = rejectedCalls.get(chunk.callId());
-            return rejected != null ? Outcome.rejected(rejected)
+            return done(rejected != null ? Outcome.rejected(rejected)
                     : Outcome.rejected(Rejection.UNKNOWN_CALL, "no CallStarted seen for call " + chunk.callId()
-                    + " before its chunk seq " + chunk.seq() + " on channel " + chunk.channel());
+                    + " before its chunk seq " + chunk.seq() + " on channel " + chunk.channel()));
         }
         if (chunk.channel() < 0 || chunk.channel() >= call.channels.size()) {
-            return Outcome.rejected(Rejection.UNKNOWN_CHANNEL, "call " + chunk.callId() + " has "
+            return done(Outcome.rejected(Rejection.UNKNOWN_CHANNEL, "call " + chunk.callId() + " has "
                     + call.channels.size() + " channels (" + call.started.channelRoles() + "), chunk names channel "
-                    + chunk.channel());
+                    + chunk.channel()));
         }
         if (chunk.sampleRate() != models.sampleRate()) {
-            return Outcome.rejected(Rejection.SAMPLE_RATE, "chunk of call " + chunk.callId() + " is at "
-                    + chunk.sampleRate() + " Hz; the models need " + models.sampleRate() + " Hz PCM16 mono");
+            return done(Outcome.rejected(Rejection.SAMPLE_RATE, "chunk of call " + chunk.callId() + " is at "
+                    + chunk.sampleRate() + " Hz; the models need " + models.sampleRate() + " Hz PCM16 mono"));
         }
         ChannelState channel = call.channels.get(chunk.channel());
         if (chunk.seq() < channel.resumeSeq) {
-            return Outcome.NOTHING; // transcribed before a takeover; replayed only because another channel was open
+            return done(Outcome.NOTHING); // transcribed before a takeover; replayed only because another channel was open
         }
         if (chunk.seq() < channel.nextSeq) {
             // e.g. ingest resending a chunk after a 503 that Kafka had in fact stored: never feed audio twice
-            return Outcome.rejected(Rejection.SEQ_REPEATED, "call " + chunk.callId() + " channel " + chunk.channel()
-                    + " already had seq " + chunk.seq() + " (next expected " + channel.nextSeq
-                    + "); the repeated or backwards chunk was not transcribed again");
+            return done(Outcome.rejected(Rejection.SEQ_REPEATED, "call " + chunk.callId() + " channel "
+                    + chunk.channel() + " already had seq " + chunk.seq() + " (next expected " + channel.nextSeq
+                    + "); the repeated or backwards chunk was not transcribed again"));
         }
         if (chunk.seq() != channel.nextSeq) {
-            return Outcome.rejected(Rejection.SEQ_GAP, "call " + chunk.callId() + " channel " + chunk.channel()
-                    + " expected seq " + channel.nextSeq + " but got " + chunk.seq());
+            return done(Outcome.rejected(Rejection.SEQ_GAP, "call " + chunk.callId() + " channel " + chunk.channel()
+                    + " expected seq " + channel.nextSeq + " but got " + chunk.seq()));
+        }
+        channel.nextSeq++;
+        call.lastActivityNanos = System.nanoTime();
+        call.lastIngestedAt = chunk.ingestedAt();
+        CompletableFuture<Outcome> decoded = channel.lane.handleAsync(
+                (previous, error) -> decode(channel, chunk, offset), decoders);
+        channel.lane = decoded;
+        return decoded;
+    }
+
+    private static CompletableFuture<Outcome> done(Outcome outcome) {
+        return CompletableFuture.completedFuture(outcome);
+    }
+
+    /** Runs on a decoder thread, one chunk of a channel at a time. */
+    private Outcome decode(ChannelState channel, AudioChunk chunk, long offset) {
+        if (channel.failure != null) {
+            return Outcome.rejected(channel.failure);
         }
         if (!channel.recognizer.utteranceOpen()) {
             channel.utteranceStartOffset = offset;
             channel.utteranceStartSeq = chunk.seq();
         }
-        channel.nextSeq++;
-        call.lastActivityNanos = System.nanoTime();
-        call.lastIngestedAt = chunk.ingestedAt();
+        long start = System.nanoTime();
         Optional<TranscriptSegment> segment;
         try {
             segment = channel.recognizer.accept(chunk);
         } catch (RuntimeException e) {
-            // this call's recognizer is unusable; free the call so the others in the partition keep flowing
-            calls.remove(chunk.callId());
-            release(call);
-            Rejection rejection = new Rejection(Rejection.RECOGNIZER_FAILED, "Vosk failed on call " + chunk.callId()
+            // this call's recognizer is unusable; settle() frees the call so the others keep flowing
+            channel.failure = new Rejection(Rejection.RECOGNIZER_FAILED, "Vosk failed on call " + chunk.callId()
                     + " channel " + chunk.channel() + " seq " + chunk.seq() + " (" + e + "); the call was closed and"
                     + " its later chunks go to the DLQ too; replay it from the DLQ once the cause is fixed");
-            rejectedCalls.put(chunk.callId(), rejection);
-            return Outcome.rejected(rejection);
+            return Outcome.rejected(channel.failure);
         }
+        long decodeNanos = System.nanoTime() - start;
         if (!channel.recognizer.utteranceOpen()) {
             channel.utteranceStartOffset = -1;
             channel.utteranceStartSeq = -1;
         }
         if (segment.isPresent()) {
-            return new Outcome(List.of(segment.get()), List.of(), null, true, false);
+            return new Outcome(List.of(segment.get()), List.of(), null, decodeNanos, false);
         }
-        return new Outcome(List.of(), partial(channel, chunk.ingestedAt()), null, true, false);
+        return new Outcome(List.of(), partial(channel, chunk.ingestedAt()), null, decodeNanos, false);
+    }
+
+    /** Closes the calls whose recognizer failed while decoding; their later chunks go to the DLQ with the reason. */
+    public void settle() {
+        for (Iterator<OpenCall> it = calls.values().iterator(); it.hasNext(); ) {
+            OpenCall call = it.next();
+            for (ChannelState channel : call.channels) {
+                if (channel.failure != null) {
+                    it.remove();
+                    release(call);
+                    rejectedCalls.put(call.started.callId(), channel.failure);
+                    break;
+                }
+            }
+        }
     }
 
     /** The channel's hypothesis, at most once per partial interval and only when it changed. */

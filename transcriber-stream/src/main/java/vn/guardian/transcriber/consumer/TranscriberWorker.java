@@ -1,7 +1,9 @@
 package vn.guardian.transcriber.consumer;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -10,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,6 +62,7 @@ public final class TranscriberWorker implements Runnable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RECOVERY_FETCH = Duration.ofSeconds(10);
     private static final long IDLE_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final int IN_FLIGHT_PER_DECODER = 4;
 
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -71,6 +76,10 @@ public final class TranscriberWorker implements Runnable {
     private final Map<TopicPartition, PartitionCalls> partitions = new HashMap<>();
     /** Partitions stopped at a CallStarted that found no recognizer free; resumed when one frees up. */
     private final Set<TopicPartition> paused = new HashSet<>();
+    private final Executor decoders;
+    /** Chunks dispatched to the decoders and not yet published, in record order; empty between transactions. */
+    private final Deque<Dispatched> inFlight = new ArrayDeque<>();
+    private final int maxInFlight;
     private final Duration partialInterval;
     private final Duration idleTimeout;
     private final long maxTransactionNanos;
@@ -78,9 +87,16 @@ public final class TranscriberWorker implements Runnable {
     private volatile boolean running = true;
     private volatile boolean alive;
 
+    private record Dispatched(ConsumerRecord<String, byte[]> record, AudioChunk chunk,
+                              CompletableFuture<Outcome> outcome) {
+    }
+
     TranscriberWorker(String name, KafkaClients clients, Models models, RecognizerPool recognizers,
-                      TranscriberMetrics metrics, TranscriberProperties properties) {
+                      Executor decoders, TranscriberMetrics metrics, TranscriberProperties properties) {
         this.name = name;
+        this.decoders = decoders;
+        // enough chunks ahead to keep every decoder busy with other channels while one channel's lane waits
+        this.maxInFlight = IN_FLIGHT_PER_DECODER * properties.decodeThreads();
         this.partialInterval = properties.partialInterval();
         this.idleTimeout = properties.recognizerIdleTimeout();
         this.maxTransactionNanos = properties.maxTransactionTime().toNanos();
@@ -152,29 +168,39 @@ public final class TranscriberWorker implements Runnable {
         }
     }
 
-    /** One record of each pending partition in turn until they are done or the transaction's time is up. */
+    /**
+     * One record of each pending partition in turn until they are done or the transaction's time is up; chunks are
+     * decoded by the replica's shared decoders, and everything dispatched is published before the commit.
+     */
     private Map<TopicPartition, OffsetAndMetadata> handleInTurn(
             Map<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> pending) {
         long deadline = System.nanoTime() + maxTransactionNanos;
         Map<TopicPartition, Long> next = new HashMap<>();
-        while (!pending.isEmpty()) {
-            for (var turn = pending.entrySet().iterator(); turn.hasNext(); ) {
-                if (!next.isEmpty() && System.nanoTime() > deadline) {
-                    return commits(next);
-                }
-                Map.Entry<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> partition = turn.next();
-                ConsumerRecord<String, byte[]> record = partition.getValue().next();
-                boolean handled = handle(record, partitions.computeIfAbsent(partition.getKey(), p -> newCalls()));
-                next.put(partition.getKey(), handled ? record.offset() + 1 : record.offset());
-                if (!handled) {
-                    pause(partition.getKey(), record.offset());
-                }
-                if (!handled || !partition.getValue().hasNext()) {
-                    turn.remove();
+        try {
+            while (!pending.isEmpty()) {
+                for (var turn = pending.entrySet().iterator(); turn.hasNext(); ) {
+                    if (!next.isEmpty() && System.nanoTime() > deadline) {
+                        completeAll();
+                        return commits(next);
+                    }
+                    Map.Entry<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> partition = turn.next();
+                    ConsumerRecord<String, byte[]> record = partition.getValue().next();
+                    boolean handled = handle(record,
+                            partitions.computeIfAbsent(partition.getKey(), p -> newCalls()));
+                    next.put(partition.getKey(), handled ? record.offset() + 1 : record.offset());
+                    if (!handled) {
+                        pause(partition.getKey(), record.offset());
+                    }
+                    if (!handled || !partition.getValue().hasNext()) {
+                        turn.remove();
+                    }
                 }
             }
+            completeAll();
+            return commits(next);
+        } finally {
+            awaitInFlight();
         }
-        return commits(next);
     }
 
     /** The offsets to commit with the transaction, from the next record of each partition handled in it. */
@@ -267,7 +293,10 @@ public final class TranscriberWorker implements Runnable {
         }
     }
 
-    /** Handles one record; false when it must wait for a free recognizer (nothing was done). */
+    /**
+     * Handles one record; false when it must wait for a free recognizer (nothing was done). A chunk goes to the
+     * decoders; any other event first waits for the chunks in flight, since it may open or close their calls.
+     */
     private boolean handle(ConsumerRecord<String, byte[]> record, PartitionCalls calls) {
         AudioEvent event;
         try {
@@ -276,19 +305,18 @@ public final class TranscriberWorker implements Runnable {
             deadLetter(record, new Rejection(Rejection.UNDESERIALIZABLE, e.getMessage()));
             return true;
         }
-        long start = System.nanoTime();
+        if (event instanceof AudioChunk chunk) {
+            inFlight.add(new Dispatched(record, chunk, calls.onChunk(chunk, record.offset(), decoders)));
+            while (inFlight.size() > maxInFlight) {
+                completeOldest();
+            }
+            return true;
+        }
+        completeAll();
         Outcome outcome;
         try {
-            if (event instanceof CallStarted started) {
-                outcome = calls.onCallStarted(started, record.offset());
-            } else if (event instanceof AudioChunk chunk) {
-                outcome = calls.onChunk(chunk, record.offset());
-                if (outcome.fedAudio()) {
-                    metrics.chunkProcessed(System.nanoTime() - start, chunk.samples(), chunk.sampleRate());
-                }
-            } else {
-                outcome = calls.onCallEnded((CallEnded) event);
-            }
+            outcome = event instanceof CallStarted started ? calls.onCallStarted(started, record.offset())
+                    : calls.onCallEnded((CallEnded) event);
         } catch (KafkaException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -299,11 +327,39 @@ public final class TranscriberWorker implements Runnable {
         if (outcome.waitsForCapacity()) {
             return false;
         }
+        emit(record, outcome);
+        return true;
+    }
+
+    /** Waits for the oldest chunk in flight and publishes what it produced, keeping the records' order. */
+    private void completeOldest() {
+        Dispatched oldest = inFlight.poll();
+        Outcome outcome = oldest.outcome().join();
+        if (outcome.decodeNanos() > 0) {
+            metrics.chunkProcessed(outcome.decodeNanos(), oldest.chunk().samples(), oldest.chunk().sampleRate());
+        }
+        emit(oldest.record(), outcome);
+    }
+
+    /** Publishes every chunk in flight and closes the calls whose recognizer failed meanwhile. */
+    private void completeAll() {
+        while (!inFlight.isEmpty()) {
+            completeOldest();
+        }
+        partitions.values().forEach(PartitionCalls::settle);
+    }
+
+    /** After a failure mid-transaction: no recognizer may be closed while a decoder still uses it. */
+    private void awaitInFlight() {
+        inFlight.forEach(dispatched -> dispatched.outcome().join());
+        inFlight.clear();
+    }
+
+    private void emit(ConsumerRecord<String, byte[]> record, Outcome outcome) {
         if (outcome.rejection() != null) {
             deadLetter(record, outcome.rejection());
         }
         publish(outcome);
-        return true;
     }
 
     private void publish(Outcome outcome) {

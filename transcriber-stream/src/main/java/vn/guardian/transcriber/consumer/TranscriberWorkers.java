@@ -2,7 +2,10 @@ package vn.guardian.transcriber.consumer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -11,8 +14,11 @@ import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.transcriber.recognition.Models;
 
 /**
- * Starts the configured number of {@link TranscriberWorker} threads after the models are loaded, and stops them
- * (closing every recognizer) before the models are freed.
+ * Starts the configured number of {@link TranscriberWorker} threads and the decoder threads they share after the
+ * models are loaded, and stops them (closing every recognizer) before the models are freed.
+ *
+ * <p>Why shared decoders: a worker owns whole partitions, and the calls hash to partitions unevenly; decoding every
+ * call channel of the replica on one pool keeps all cores busy while any call has audio waiting.
  */
 public final class TranscriberWorkers implements SmartLifecycle {
 
@@ -26,6 +32,7 @@ public final class TranscriberWorkers implements SmartLifecycle {
     private final TranscriberMetrics metrics;
     private final List<TranscriberWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private ExecutorService decoders;
 
     public TranscriberWorkers(TranscriberProperties properties, KafkaClients clients, Models models,
                               RecognizerPool recognizers, TranscriberMetrics metrics) {
@@ -39,15 +46,19 @@ public final class TranscriberWorkers implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        AtomicInteger decoderNumber = new AtomicInteger();
+        decoders = Executors.newFixedThreadPool(properties.decodeThreads(),
+                task -> new Thread(task, "transcriber-decoder-" + decoderNumber.getAndIncrement()));
         for (int i = 0; i < count; i++) {
-            TranscriberWorker worker = new TranscriberWorker("worker-" + i, clients, models, recognizers, metrics,
-                    properties);
+            TranscriberWorker worker = new TranscriberWorker("worker-" + i, clients, models, recognizers, decoders,
+                    metrics, properties);
             Thread thread = new Thread(worker, "transcriber-worker-" + i);
             workers.add(worker);
             threads.add(thread);
             thread.start();
         }
-        log.info("Started {} transcriber workers for languages {}", count, models.languages());
+        log.info("Started {} transcriber workers and {} decoders for languages {}", count,
+                properties.decodeThreads(), models.languages());
     }
 
     @Override
@@ -63,6 +74,7 @@ public final class TranscriberWorkers implements SmartLifecycle {
         }
         workers.clear();
         threads.clear();
+        decoders.shutdown(); // the workers waited for their chunks in flight before they stopped
     }
 
     @Override

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import vn.guardian.contracts.audio.AudioChunk;
@@ -212,6 +215,48 @@ class PartitionCallsTest {
         assertThat(partials).anySatisfy(partial -> assertThat(partial.text()).contains("hello"));
         assertThat(partials).extracting(PartialTranscript::segmentId)
                 .isSubsetOf(segments.stream().map(TranscriptSegment::segmentId).toList());
+    }
+
+    @Test
+    void channelsDecodeInParallelOnTheDecodersEachInItsOwnOrder() {
+        List<AudioEvent> interleaved = new ArrayList<>();
+        List<AudioEvent> first = TestCalls.call("first", Speech.TWO_UTTERANCES, Speech.NEED_HELP);
+        List<AudioEvent> second = TestCalls.call("second", Speech.NEED_HELP, Speech.TWO_UTTERANCES);
+        for (int i = 0; i < Math.max(first.size(), second.size()); i++) {
+            if (i < first.size()) {
+                interleaved.add(first.get(i));
+            }
+            if (i < second.size()) {
+                interleaved.add(second.get(i));
+            }
+        }
+        List<TranscriptSegment> inline = new ArrayList<>();
+        PartitionCalls oneThread = calls();
+        for (int offset = 0; offset < interleaved.size(); offset++) {
+            inline.addAll(handle(oneThread, interleaved.get(offset), offset).segments());
+        }
+
+        ExecutorService decoders = Executors.newFixedThreadPool(2);
+        List<TranscriptSegment> parallel = new ArrayList<>();
+        try {
+            PartitionCalls twoDecoders = calls();
+            List<CompletableFuture<Outcome>> inFlight = new ArrayList<>();
+            for (int offset = 0; offset < interleaved.size(); offset++) {
+                if (interleaved.get(offset) instanceof AudioChunk chunk) {
+                    inFlight.add(twoDecoders.onChunk(chunk, offset, decoders));
+                    continue;
+                }
+                inFlight.forEach(outcome -> parallel.addAll(outcome.join().segments()));
+                inFlight.clear();
+                twoDecoders.settle();
+                parallel.addAll(handle(twoDecoders, interleaved.get(offset), offset).segments());
+            }
+        } finally {
+            decoders.shutdown();
+        }
+
+        assertThat(parallel).hasSize(6).extracting(TranscriptSegment::segmentId)
+                .containsExactlyElementsOf(inline.stream().map(TranscriptSegment::segmentId).toList());
     }
 
     private PartitionCalls calls() {
