@@ -114,7 +114,7 @@ public final class BenchmarkCommand {
             report.put("raw", Map.of("threads", cores, "modelLoadMs", vosk.modelLoadMs(), "runs", results,
                     "audioSecondsPerSecond", spread));
             tables.add(new TextTable("(1) Raw limit: Vosk alone, " + cores + " threads, "
-                    + options.copies() + " copies of the samples per run",
+                    + options.copies() + " copies of the samples per run, all open at once (a warm recognizer each)",
                     "figure", "median (min-max)")
                     .row("audio s per wall s", Format.spread(spread, 2))
                     .row("audio s per run", Format.number(results.get(0).audioSeconds(), 1))

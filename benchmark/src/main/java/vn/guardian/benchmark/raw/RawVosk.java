@@ -1,12 +1,13 @@
 package vn.guardian.benchmark.raw;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.vosk.LibVosk;
 import org.vosk.LogLevel;
@@ -20,8 +21,8 @@ import vn.guardian.transcriber.recognition.RecognizerPool;
 /**
  * The machine's ceiling: Vosk alone, no Kafka, no database. Every channel of every copy of the samples is decoded
  * by the transcriber's own {@link ChannelRecognizer} in the same 250 ms chunks ingest produces, by as many threads
- * as there are cores, each taking the next channel from a shared queue. Recognizers come from a
- * {@link RecognizerPool} as in the transcriber, so a thread's next channel gets its warm recognizer.
+ * as there are cores. Recognizers come from a {@link RecognizerPool} kept across runs, as in the transcriber, so
+ * the ceiling enjoys the same warm recognizers the pipeline does.
  */
 public final class RawVosk implements AutoCloseable {
 
@@ -50,11 +51,12 @@ public final class RawVosk implements AutoCloseable {
 
     /**
      * Decodes {@code copies} of every sample with {@code threads} threads; returns audio seconds per wall second and
-     * the utterances (TranscriptSegments) each sample yields, which is what the pipeline must store for it.
+     * the utterances (TranscriptSegments) each sample yields, which is what the pipeline must store for it. As in the
+     * pipeline's throughput run, all channels are open at once, each with its own recognizer from the pool, and the
+     * threads take them in turn one chunk at a time.
      */
     public Result run(List<SampleCall> samples, int copies, int threads) throws InterruptedException {
-        ConcurrentLinkedQueue<List<AudioChunk>> work = new ConcurrentLinkedQueue<>();
-        Map<String, String> sampleByCall = new HashMap<>();
+        ConcurrentLinkedQueue<Channel> work = new ConcurrentLinkedQueue<>();
         Map<String, Integer> segmentsBySample = new ConcurrentSkipListMap<>();
         double audioSeconds = 0;
         for (int copy = 0; copy < copies; copy++) {
@@ -63,20 +65,32 @@ public final class RawVosk implements AutoCloseable {
                 for (int seq = 0; seq < sample.chunkCount(); seq++) {
                     chunks.add(sample.chunk("raw-" + copy + "-" + sample.name(), seq, 0));
                 }
-                sampleByCall.put("raw-" + copy + "-" + sample.name(), sample.name());
-                work.add(chunks);
+                work.add(new Channel(sample.name(), chunks));
                 audioSeconds += sample.seconds();
             }
         }
+        AtomicInteger open = new AtomicInteger(work.size());
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < threads; i++) {
             Thread worker = new Thread(() -> {
-                List<AudioChunk> channel;
-                while ((channel = work.poll()) != null && failure.get() == null) {
-                    int segments = decode(channel, failure);
-                    segmentsBySample.put(sampleByCall.get(channel.get(0).callId()), segments);
+                while (open.get() > 0 && failure.get() == null) {
+                    Channel channel = work.poll();
+                    if (channel == null) {
+                        Thread.onSpinWait(); // another thread holds the last channels for a moment
+                        continue;
+                    }
+                    try {
+                        if (channel.decodeNext()) {
+                            work.add(channel);
+                        } else {
+                            segmentsBySample.put(channel.sample, channel.segments);
+                            open.decrementAndGet();
+                        }
+                    } catch (Exception | Error e) {
+                        failure.compareAndSet(null, e);
+                    }
                 }
             }, "raw-vosk-" + i);
             workers.add(worker);
@@ -87,25 +101,47 @@ public final class RawVosk implements AutoCloseable {
         }
         double wallSeconds = (System.nanoTime() - start) / 1e9;
         if (failure.get() != null) {
+            work.forEach(Channel::close);
             throw new IllegalStateException("Raw Vosk decoding failed: " + failure.get(), failure.get());
         }
         return new Result(audioSeconds, wallSeconds, audioSeconds / wallSeconds, Map.copyOf(segmentsBySample));
     }
 
-    /** Returns how many utterances the channel yielded. */
-    private int decode(List<AudioChunk> channel, AtomicReference<Throwable> failure) {
-        AudioChunk first = channel.get(0);
-        int segments = 0;
-        try (ChannelRecognizer recognizer = recognizers.open(model, SampleCall.MODEL_RATE,
-                new ChannelRecognizer.Identity(first.callId(), "raw", first.channel(), "mono", "en"))) {
-            for (AudioChunk chunk : channel) {
-                segments += recognizer.accept(chunk).isPresent() ? 1 : 0;
+    /** One call channel of a run: its chunks, the next to decode, and the recognizer it borrowed. */
+    private final class Channel implements AutoCloseable {
+        final String sample;
+        final List<AudioChunk> chunks;
+        int next;
+        int segments;
+        ChannelRecognizer recognizer;
+
+        Channel(String sample, List<AudioChunk> chunks) {
+            this.sample = sample;
+            this.chunks = chunks;
+        }
+
+        /** Decodes the next chunk (the last one flushes and hands the recognizer back); false when done. */
+        boolean decodeNext() throws IOException {
+            AudioChunk chunk = chunks.get(next++);
+            if (recognizer == null) {
+                recognizer = recognizers.open(model, SampleCall.MODEL_RATE,
+                        new ChannelRecognizer.Identity(chunk.callId(), "raw", chunk.channel(), "mono", "en"));
+            }
+            segments += recognizer.accept(chunk).isPresent() ? 1 : 0;
+            if (next < chunks.size()) {
+                return true;
             }
             segments += recognizer.finish(0).isPresent() ? 1 : 0;
-        } catch (Exception | Error e) {
-            failure.compareAndSet(null, e);
+            close();
+            return false;
         }
-        return segments;
+
+        @Override
+        public void close() {
+            if (recognizer != null) {
+                recognizer.close();
+            }
+        }
     }
 
     /** One run: audio decoded, wall time, their ratio, and the utterances of one copy of each sample. */
