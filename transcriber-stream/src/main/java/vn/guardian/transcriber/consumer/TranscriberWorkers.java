@@ -3,7 +3,8 @@ package vn.guardian.transcriber.consumer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -47,8 +48,13 @@ public final class TranscriberWorkers implements SmartLifecycle {
     @Override
     public synchronized void start() {
         AtomicInteger decoderNumber = new AtomicInteger();
-        decoders = Executors.newFixedThreadPool(properties.decodeThreads(),
-                task -> new Thread(task, "transcriber-decoder-" + decoderNumber.getAndIncrement()));
+        // work stealing: a channel's next chunk stays on the thread that decoded the last one (its recognizer is
+        // in that core's cache) unless another thread runs out of work and takes it
+        decoders = new ForkJoinPool(properties.decodeThreads(), pool -> {
+            ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            thread.setName("transcriber-decoder-" + decoderNumber.getAndIncrement());
+            return thread;
+        }, null, false);
         for (int i = 0; i < count; i++) {
             TranscriberWorker worker = new TranscriberWorker("worker-" + i, clients, models, recognizers, decoders,
                     metrics, properties);
