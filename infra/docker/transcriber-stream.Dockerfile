@@ -55,8 +55,8 @@ COPY --from=extract /extract/layers/dependencies/ ./
 COPY --from=extract /extract/layers/spring-boot-loader/ ./
 COPY --from=extract /extract/layers/snapshot-dependencies/ ./
 COPY --from=extract /extract/layers/application/ ./
-# heap follows the container memory limit; die on OOM so the orchestrator restarts a clean JVM
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# a small heap: models and recognizers live in native memory (README "Memory"); die on OOM for a clean restart
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=20 -XX:+ExitOnOutOfMemoryError"
 USER 1001:1001
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=90s --retries=6 \

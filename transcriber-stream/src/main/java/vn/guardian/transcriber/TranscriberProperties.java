@@ -42,7 +42,7 @@ public record TranscriberProperties(Map<String, String> models, Integer workers,
         workers = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
         groupId = groupId == null || groupId.isBlank() ? "guardian-transcriber" : groupId;
         instanceId = instanceId == null || instanceId.isBlank() ? hostName() : instanceId;
-        maxRecognizers = maxRecognizers == null ? 48 : maxRecognizers;
+        maxRecognizers = maxRecognizers == null ? 16 : maxRecognizers;
         sampleRate = sampleRate == null ? 16000 : sampleRate;
         modelCacheDir = modelCacheDir == null || modelCacheDir.isBlank()
                 ? System.getProperty("java.io.tmpdir") + "/guardian-models" : modelCacheDir;

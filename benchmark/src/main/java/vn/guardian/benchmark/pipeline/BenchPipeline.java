@@ -70,6 +70,8 @@ public final class BenchPipeline implements AutoCloseable {
         if (transcriberWorkers > 0) {
             transcriber.put("guardian.transcriber.workers", transcriberWorkers);
         }
+        // the benchmark looks for the CPU limit, so the memory bound must not pause partitions first
+        transcriber.put("guardian.transcriber.max-recognizers", 64);
         remember(run("transcriber-stream", TranscriberApplication.application(), transcriber, "models"));
 
         Map<String, Object> ingestProperties = common();

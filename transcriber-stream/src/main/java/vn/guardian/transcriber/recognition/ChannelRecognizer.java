@@ -160,6 +160,6 @@ public final class ChannelRecognizer implements AutoCloseable {
             recognizer.close();
             return;
         }
-        pool.giveBack(model, recognizer, samplesFed);
+        pool.giveBack(model, recognizer, samplesFed, sampleRate);
     }
 }

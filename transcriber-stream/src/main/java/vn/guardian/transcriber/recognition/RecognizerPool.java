@@ -17,11 +17,16 @@ import org.vosk.Recognizer;
  *
  * <p>Why warm: a Vosk recognizer composes its decoding graph lazily and keeps what it expanded, so one that has
  * decoded speech before decodes new speech 2.5-4x faster than a new one (docs/benchmarks.md). A recognizer
- * idle for {@code recognizer-idle-timeout} is freed, so memory follows the load back down.
+ * idle for {@code recognizer-idle-timeout} is freed, so memory follows the load back down, and one that has
+ * decoded {@link #RETIRE_AFTER} of audio is freed instead of kept, since its graph cache keeps growing.
  */
 public final class RecognizerPool implements AutoCloseable {
 
+    /** A recognizer's expanded graph keeps growing slowly with new speech; retire it after this much audio. */
+    static final Duration RETIRE_AFTER = Duration.ofMinutes(30);
+
     private final int max;
+    private final Duration retireAfter;
     private final AtomicInteger active = new AtomicInteger();
     /** Finished recognizers per model, most recently used first. */
     private final Map<Model, Deque<Warm>> warm = new HashMap<>();
@@ -32,7 +37,12 @@ public final class RecognizerPool implements AutoCloseable {
     }
 
     public RecognizerPool(int max) {
+        this(max, RETIRE_AFTER);
+    }
+
+    RecognizerPool(int max, Duration retireAfter) {
         this.max = max;
+        this.retireAfter = retireAfter;
     }
 
     /** Reserves {@code n} recognizers for a call; false when that would exceed the cap. */
@@ -77,9 +87,9 @@ public final class RecognizerPool implements AutoCloseable {
         return null;
     }
 
-    /** Keeps a finalized recognizer for the next call of the same model. */
-    synchronized void giveBack(Model model, Recognizer recognizer, long samplesFed) {
-        if (closed) {
+    /** Keeps a finalized recognizer for the next call of the same model, unless it is due for retirement. */
+    synchronized void giveBack(Model model, Recognizer recognizer, long samplesFed, int sampleRate) {
+        if (closed || samplesFed > retireAfter.toMillis() * sampleRate / 1000) {
             recognizer.close();
             return;
         }

@@ -61,6 +61,18 @@ class RecognizerPoolTest {
     }
 
     @Test
+    void aRecognizerThatDecodedItsShareOfAudioIsRetiredInsteadOfKept() throws Exception {
+        try (RecognizerPool pool = new RecognizerPool(2, Duration.ofSeconds(8))) {
+            ChannelRecognizer recognizer = pool.open(english, Speech.SAMPLE_RATE, CALL);
+            talk(recognizer); // 5.4 s of speech
+            assertThat(pool.warm()).isEqualTo(1);
+
+            talk(pool.open(english, Speech.SAMPLE_RATE, CALL)); // now 10.7 s in its life
+            assertThat(pool.warm()).as("its growing graph cache is freed").isZero();
+        }
+    }
+
+    @Test
     void warmRecognizersUnusedForTheIdleTimeoutAreFreed() throws Exception {
         try (RecognizerPool pool = new RecognizerPool(2)) {
             talk(pool.open(english, Speech.SAMPLE_RATE, CALL));
