@@ -30,7 +30,6 @@ public final class RecognizerPool implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     /** Finished recognizers per model, most recently used first. */
     private final Map<Model, Deque<Warm>> warm = new HashMap<>();
-    private int warmCount;
     private boolean closed;
 
     private record Warm(Recognizer recognizer, long samplesFed, long idleSinceNanos) {
@@ -78,10 +77,10 @@ public final class RecognizerPool implements AutoCloseable {
     private synchronized Warm takeWarm(Model model) {
         Deque<Warm> ofModel = warm.get(model);
         if (ofModel != null && !ofModel.isEmpty()) {
-            warmCount--;
             return ofModel.pollFirst();
         }
-        if (warmCount > 0 && warmCount + active.get() > max) {
+        int warmNow = warm();
+        if (warmNow > 0 && warmNow + active.get() > max) {
             evictOldest(); // warm ones of another language must not push the replica over its cap
         }
         return null;
@@ -95,7 +94,6 @@ public final class RecognizerPool implements AutoCloseable {
         }
         warm.computeIfAbsent(model, m -> new ArrayDeque<>()).addFirst(new Warm(recognizer, samplesFed,
                 System.nanoTime()));
-        warmCount++;
     }
 
     /** Frees the warm recognizers unused for {@code idleTimeout}; returns how many. */
@@ -112,7 +110,6 @@ public final class RecognizerPool implements AutoCloseable {
                 freed++;
             }
         }
-        warmCount -= freed;
         return freed;
     }
 
@@ -125,7 +122,6 @@ public final class RecognizerPool implements AutoCloseable {
             }
         }
         oldest.pollLast().recognizer().close();
-        warmCount--;
     }
 
     /** The cap, guardian.transcriber.max-recognizers. */
@@ -140,7 +136,7 @@ public final class RecognizerPool implements AutoCloseable {
 
     /** Finished recognizers kept for the next calls. */
     public synchronized int warm() {
-        return warmCount;
+        return warm.values().stream().mapToInt(Deque::size).sum();
     }
 
     /** Frees the warm recognizers; recognizers of open calls are freed by their owners. */
@@ -148,7 +144,6 @@ public final class RecognizerPool implements AutoCloseable {
     public synchronized void close() {
         warm.values().forEach(ofModel -> ofModel.forEach(w -> w.recognizer().close()));
         warm.clear();
-        warmCount = 0;
         closed = true;
     }
 }
