@@ -4,14 +4,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import vn.guardian.moderation.calls.CallAggregator;
 import vn.guardian.moderation.health.KafkaStreamsHealthIndicator;
 import vn.guardian.moderation.health.VerdictSinkHealthIndicator;
+import vn.guardian.moderation.classifier.Judges;
 import vn.guardian.moderation.lexicon.Lexicons;
-import vn.guardian.moderation.lexicon.SegmentClassifier;
+import vn.guardian.moderation.model.ToxicityModels;
+import vn.guardian.moderation.classifier.SegmentClassifier;
 import vn.guardian.moderation.sink.VerdictSink;
 import vn.guardian.moderation.sink.VerdictWriter;
 import vn.guardian.moderation.topology.ModerationMetrics;
@@ -25,7 +28,12 @@ class ModerationConfiguration {
 
     @Bean
     SegmentClassifier segmentClassifier(ModerationProperties properties) {
-        return new SegmentClassifier(Lexicons.bundled(), properties.thresholds(), properties.thresholdsByTenant());
+        Judges judges = properties.judges();
+        // no silent fallback: with the model configured, a missing or corrupt model file stops start-up
+        ToxicityModels models = judges == Judges.LEXICON
+                ? new ToxicityModels(List.of()) : ToxicityModels.load(properties.toxicityModels());
+        return new SegmentClassifier(Lexicons.bundled(), models, judges, properties.thresholds(),
+                properties.thresholdsByTenant());
     }
 
     @Bean

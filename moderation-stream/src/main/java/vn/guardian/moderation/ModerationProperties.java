@@ -7,7 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import vn.guardian.contracts.verdict.Category;
 import vn.guardian.moderation.calls.CallRules;
-import vn.guardian.moderation.lexicon.Thresholds;
+import vn.guardian.moderation.classifier.Judges;
+import vn.guardian.moderation.classifier.Thresholds;
+import vn.guardian.moderation.model.ToxicityModels;
 
 /**
  * Settings under {@code guardian.moderation}.
@@ -27,6 +29,10 @@ import vn.guardian.moderation.lexicon.Thresholds;
  * @param models            Vosk model per language whose vocabulary the lexicon is checked against at start-up:
  *                          a directory, or {@code bundled} for the English model inside transcriber-stream
  * @param modelCacheDir     where the bundled model is extracted; empty means {@code <tmpdir>/guardian-models}
+ * @param classifier        which judges decide a segment: {@code combined} (lexicon and model), {@code lexicon} or
+ *                          {@code model}
+ * @param toxicityModels    learned toxicity model file per language, or {@code bundled} for the committed one;
+ *                          unset means the bundled {@code vi} and {@code en} models
  */
 @ConfigurationProperties("guardian.moderation")
 public record ModerationProperties(
@@ -43,11 +49,24 @@ public record ModerationProperties(
         @DefaultValue("500") int sinkBatchSize,
         @DefaultValue("30s") Duration sinkTimeout,
         Map<String, String> models,
-        @DefaultValue("") String modelCacheDir) {
+        @DefaultValue("") String modelCacheDir,
+        @DefaultValue("combined") String classifier,
+        Map<String, String> toxicityModels) {
 
     public ModerationProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
         models = models == null ? Map.of() : Map.copyOf(models);
+        toxicityModels = toxicityModels == null || toxicityModels.isEmpty()
+                ? ToxicityModels.BUNDLED_LOCATIONS : Map.copyOf(toxicityModels);
+    }
+
+    /** The judges {@link #classifier()} names. */
+    public Judges judges() {
+        try {
+            return Judges.parse(classifier);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("guardian.moderation.classifier: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import vn.guardian.contracts.verdict.Category;
-import vn.guardian.moderation.lexicon.Thresholds;
+import vn.guardian.moderation.classifier.Thresholds;
 
 /** The settings as Spring binds them from keys, the way the yml and run arguments give them. */
 class ModerationPropertiesTest {

@@ -14,6 +14,7 @@ import vn.guardian.contracts.verdict.Action;
 import vn.guardian.contracts.verdict.Category;
 import vn.guardian.contracts.verdict.CategoryScore;
 import vn.guardian.contracts.verdict.CallVerdict;
+import vn.guardian.contracts.verdict.ScoreSource;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 import vn.guardian.contracts.verdict.Severity;
 import vn.guardian.contracts.verdict.Span;
@@ -25,7 +26,7 @@ class JsonSerdeTest {
         var segment = new TranscriptSegment(SegmentIds.of("c", 0, 0), "c", "acme", 0, "agent", 120, 900,
                 "you idiot", List.of(new Word("you", 120, 300, 1.0), new Word("idiot", 300, 900, 0.93)), "en", 5, 6);
         var verdict = new SegmentVerdict(segment.segmentId(), "c", "acme", 0, "agent", 120, 900, "you idiot", "en",
-                List.of(new CategoryScore(Category.INSULT, 0.8, List.of(new Span(0, 9, "you idiot")))),
+                List.of(new CategoryScore(Category.INSULT, 0.8, List.of(new Span(0, 9, "you idiot")), ScoreSource.LEXICON)),
                 Severity.MEDIUM, Action.FLAG, "en-1", 5, 7);
         var call = new CallVerdict("c", "acme", 1, Map.of(Category.INSULT, 1L), Severity.MEDIUM, 0.4, Action.FLAG,
                 true, 7);

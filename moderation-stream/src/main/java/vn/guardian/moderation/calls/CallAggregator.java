@@ -12,7 +12,7 @@ import vn.guardian.contracts.verdict.Category;
 import vn.guardian.contracts.verdict.CategoryScore;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 import vn.guardian.contracts.verdict.Severity;
-import vn.guardian.moderation.lexicon.SegmentClassifier;
+import vn.guardian.moderation.classifier.SegmentClassifier;
 
 /**
  * Folds segment verdicts into one verdict per call. The risk score treats each flagged segment as independent

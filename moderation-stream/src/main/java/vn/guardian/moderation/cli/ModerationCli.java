@@ -11,34 +11,50 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import vn.guardian.contracts.serde.Json;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.contracts.verdict.SegmentVerdict;
+import vn.guardian.moderation.classifier.Judges;
+import vn.guardian.moderation.classifier.SegmentClassifier;
+import vn.guardian.moderation.classifier.Thresholds;
 import vn.guardian.moderation.lexicon.Lexicons;
-import vn.guardian.moderation.lexicon.SegmentClassifier;
-import vn.guardian.moderation.lexicon.Thresholds;
+import vn.guardian.moderation.model.ToxicityModel;
+import vn.guardian.moderation.model.ToxicityModels;
 
 /**
  * The command-line modes, run before (and instead of) Spring, so they start in a fraction of a second and need
  * no Kafka or database:
  * <pre>
- * moderate [--eval FILE.csv] [--language vi|en] [FILE]   one JSON verdict per input line, or an evaluation report
+ * moderate [--eval FILE.csv] [--language vi|en] [--classifier combined|lexicon|model] [--model FILE] [FILE]
+ *                                                        one JSON verdict per input line, or an evaluation report
+ * train --language vi --data FILE.csv [--data ...] --out DIR   trains a toxicity model (see {@link TrainCommand})
  * vocabulary [--model DIR] [--language en]               lexicon words a Vosk model can never transcribe
  * </pre>
  */
 public final class ModerationCli {
 
     /** The first arguments that select a command instead of the service. */
-    public static final Set<String> COMMANDS = Set.of("moderate", "vocabulary");
+    public static final Set<String> COMMANDS = Set.of("moderate", "train", "vocabulary");
     /** The service's default thresholds (moderation-stream.yml), so the CLI decides like the topology. */
     static final Thresholds DEFAULT_THRESHOLDS = new Thresholds(0.5, 0.9);
     private static final String USAGE = """
-            usage: moderate [--eval FILE.csv] [--language vi|en] [FILE]
+            usage: moderate [--eval FILE.csv] [--language vi|en] [--classifier combined|lexicon|model] [--model FILE] [FILE]
                      reads lines from FILE or stdin and prints one JSON verdict per line;
                      --eval reads a CSV with a header row and text,label columns (label 'clean' = clean,
-                     any other label = toxic) and prints precision, recall and F1 per label and toxic-vs-clean
+                     any other label = toxic) and prints precision, recall and F1 per label and toxic-vs-clean;
+                     --classifier picks the judges (default combined); --model uses a trained model file
+                     for --language instead of the bundled one; without --language every language applies
+                   train --language vi --data FILE.csv [--data FILE2.csv] --out DIR [--dev FILE.csv]
+                         [--min-precision 0.8] [--seed N] [--c 32] [--toxic-weight 1.5]
+                         [--features words_and_chars|words]
+                     trains DIR/<language>.model from CSVs with text,label columns (labels: clean, a category
+                     such as insult, offensive, hate or toxic); chooses the threshold on --dev (default: 10 %
+                     of the data held out) and prints the figures and a threshold table
                    vocabulary [--model DIR] [--language en]
                      prints the lexicon words the Vosk model in DIR (default: the bundled English model) cannot output
             """;
@@ -56,7 +72,11 @@ public final class ModerationCli {
         try {
             switch (args[0]) {
                 case "moderate":
-                    return moderate(Options.parse(args, Set.of("--eval", "--language")), in, out, err);
+                    return moderate(Options.parse(args, Set.of("--eval", "--language", "--classifier", "--model")),
+                            in, out, err);
+                case "train":
+                    return TrainCommand.run(Options.parse(args, Set.of("--language", "--data", "--dev", "--out",
+                            "--min-precision", "--seed", "--c", "--toxic-weight", "--features")), out);
                 case "vocabulary":
                     return VocabularyCommand.run(Options.parse(args, Set.of("--model", "--language")), out, err);
                 default:
@@ -78,9 +98,9 @@ public final class ModerationCli {
 
     private static int moderate(Options options, InputStream in, PrintStream out, PrintStream err)
             throws IOException {
-        SegmentClassifier classifier = new SegmentClassifier(Lexicons.bundled(), DEFAULT_THRESHOLDS);
         String language = options.value("--language");
         String eval = options.value("--eval");
+        SegmentClassifier classifier = classifier(options, language);
         if (eval != null) {
             if (options.file() != null) {
                 throw new UsageException("moderate --eval takes no FILE besides the CSV, but got " + options.file());
@@ -94,6 +114,7 @@ public final class ModerationCli {
             for (LabeledCsv.Row row : rows) {
                 evaluation.add(row.label(), classifier.classify(segment("line-" + row.line(), language, row.text()), 0));
             }
+            printLatency(classifier, rows, language, out);
             evaluation.print(out);
             return 0;
         }
@@ -112,8 +133,49 @@ public final class ModerationCli {
         return 0;
     }
 
-    /** A text as the topology would receive it; an unknown language applies every lexicon. */
-    private static TranscriptSegment segment(String id, String language, String text) {
+    private static SegmentClassifier classifier(Options options, String language) throws IOException {
+        Judges judges = Judges.parse(options.value("--classifier") == null ? "combined" : options.value("--classifier"));
+        String modelFile = options.value("--model");
+        ToxicityModels models;
+        if (judges == Judges.LEXICON) {
+            models = new ToxicityModels(List.of());
+        } else if (modelFile != null) {
+            if (language == null) {
+                throw new UsageException("moderate --model needs --language, the language the model was trained for");
+            }
+            models = ToxicityModels.load(Map.of(language, modelFile));
+        } else {
+            models = ToxicityModels.bundled();
+        }
+        return new SegmentClassifier(Lexicons.bundled(), models, judges, DEFAULT_THRESHOLDS, Map.of());
+    }
+
+    /** Time per segment on one thread, after a warm-up pass, and the models' weights in memory. */
+    private static void printLatency(SegmentClassifier classifier, List<LabeledCsv.Row> rows, String language,
+                                     PrintStream out) {
+        long[] nanos = new long[rows.size()];
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < rows.size(); i++) {
+                TranscriptSegment segment = segment("line-" + i, language, rows.get(i).text());
+                long started = System.nanoTime();
+                classifier.classify(segment, 0);
+                nanos[i] = System.nanoTime() - started;
+            }
+        }
+        Arrays.sort(nanos);
+        if (nanos.length > 0) {
+            out.printf(Locale.ROOT, "latency per segment (one thread) p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
+                    nanos[nanos.length / 2] / 1e6, nanos[(int) Math.min(nanos.length - 1, nanos.length * 0.99)] / 1e6,
+                    nanos[nanos.length - 1] / 1e6);
+        }
+        for (ToxicityModel model : classifier.models(language)) {
+            out.printf(Locale.ROOT, "model %s threshold=%.2f weights=%.1f MB%n", model.version(), model.threshold(),
+                    model.weightBytes() / 1e6);
+        }
+    }
+
+    /** A text as the topology would receive it; an unknown language applies every lexicon and model. */
+    static TranscriptSegment segment(String id, String language, String text) {
         return new TranscriptSegment(id, "cli", "cli", 0, "mono", 0, 0, text, List.of(), language, 0, 0);
     }
 
@@ -146,6 +208,36 @@ public final class ModerationCli {
                 }
             }
             return new Options(values, file);
+        }
+
+        List<String> values(String name) {
+            List<String> found = new ArrayList<>();
+            for (String[] pair : values) {
+                if (pair[0].equals(name)) {
+                    found.add(pair[1]);
+                }
+            }
+            return found;
+        }
+
+        String required(String name) {
+            String value = value(name);
+            if (value == null || value.isBlank()) {
+                throw new UsageException("missing option " + name);
+            }
+            return value;
+        }
+
+        double number(String name, double otherwise) {
+            String value = value(name);
+            if (value == null) {
+                return otherwise;
+            }
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new UsageException("option " + name + " needs a number but got '" + value + "'");
+            }
         }
 
         String value(String name) {

@@ -15,7 +15,7 @@ import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.serde.JsonSerde;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.contracts.verdict.SegmentVerdict;
-import vn.guardian.moderation.lexicon.SegmentClassifier;
+import vn.guardian.moderation.classifier.SegmentClassifier;
 
 /**
  * Reads transcript bytes, drops segmentIds already decided within the dedupe window, classifies the rest, and

@@ -14,7 +14,7 @@ import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.serde.JsonSerde;
 import vn.guardian.moderation.calls.CallAggregator;
 import vn.guardian.moderation.calls.CallState;
-import vn.guardian.moderation.lexicon.SegmentClassifier;
+import vn.guardian.moderation.classifier.SegmentClassifier;
 
 /**
  * Transcripts in, one verdict per distinct segment out: {@code guardian.transcripts} → dedupe by segmentId →

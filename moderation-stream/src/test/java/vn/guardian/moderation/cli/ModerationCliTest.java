@@ -114,6 +114,59 @@ class ModerationCliTest {
     }
 
     @Test
+    void theCombinedClassifierCatchesCallCenterAbuseTheLexiconMisses() throws IOException {
+        String eval = "training/en/callcenter-eval.csv";
+
+        assertThat(run(stdin(""), "moderate", "--language", "en", "--classifier", "lexicon", "--eval", eval)).isZero();
+        Matcher lexicon = lastFigures();
+        assertThat(run(stdin(""), "moderate", "--language", "en", "--eval", eval)).isZero();
+        Matcher combined = lastFigures();
+
+        // measured 0.926 / 0.903 / 0.915 with en-bf7c588a5fc0 (lexicon alone: recall 0.108)
+        assertThat(Double.parseDouble(combined.group(1))).as("precision").isGreaterThanOrEqualTo(0.90);
+        assertThat(Double.parseDouble(combined.group(2))).as("recall").isGreaterThanOrEqualTo(0.88)
+                .isGreaterThan(Double.parseDouble(lexicon.group(2)) + 0.5);
+        assertThat(Double.parseDouble(combined.group(3))).as("f1").isGreaterThanOrEqualTo(0.90);
+        assertThat(output()).contains("latency per segment (one thread) p50=").contains("model en-");
+    }
+
+    @Test
+    void trainWritesAModelThatModerateUses() throws IOException {
+        Path data = Files.writeString(dir.resolve("data.csv"), "text,label
+" + String.join("\n",
+                "you are a worthless idiot,insult", "i will find you and hurt you,violence_or_threat",
+                "thank you for your help,clean", "my bill is wrong this month,clean",
+                "you people are all thieves,hate_speech", "can you check my order please,clean") + "\n");
+
+        assertThat(run(stdin(""), "train", "--language", "en", "--data", data.toString(), "--dev", data.toString(),
+                "--out", dir.toString())).isZero();
+
+        assertThat(output()).contains("threshold  model: precision recall f1").contains("dev combined  precision=");
+        assertThat(dir.resolve("en.model")).exists();
+        out.reset();
+        assertThat(run(stdin("you worthless idiot\n"), "moderate", "--language", "en", "--classifier", "model",
+                "--model", dir.resolve("en.model").toString())).isZero();
+        assertThat(Json.MAPPER.readValue(output().trim(), SegmentVerdict.class).lexiconVersion()).startsWith("en-");
+    }
+
+    @Test
+    void trainRefusesAnUnknownLabelNamingTheFileAndLine() throws IOException {
+        Path data = Files.writeString(dir.resolve("bad.csv"), "text,label\nhello,clean\nyou twit,rude\n");
+
+        assertThat(run(stdin(""), "train", "--language", "en", "--data", data.toString(), "--out", dir.toString()))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.csv line 3").contains("'rude'")
+                .contains("insult");
+    }
+
+    private Matcher lastFigures() {
+        Matcher figures = TOXIC_VS_CLEAN.matcher(output().lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(figures.matches()).isTrue();
+        out.reset();
+        return figures;
+    }
+
+    @Test
     void wrongArgumentsExitWithUsageAndBrokenCsvNamesTheProblem() throws IOException {
         assertThat(run(stdin(""), "moderate", "--frobnicate", "x")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --frobnicate").contains("usage:");

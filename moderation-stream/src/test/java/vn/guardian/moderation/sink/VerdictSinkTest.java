@@ -39,6 +39,7 @@ import vn.guardian.contracts.verdict.Action;
 import vn.guardian.contracts.verdict.CallVerdict;
 import vn.guardian.contracts.verdict.Category;
 import vn.guardian.contracts.verdict.CategoryScore;
+import vn.guardian.contracts.verdict.ScoreSource;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 import vn.guardian.contracts.verdict.Severity;
 import vn.guardian.contracts.verdict.Span;
@@ -204,7 +205,7 @@ class VerdictSinkTest {
     static SegmentVerdict verdict(String callId, String segment, Action action) {
         long now = System.currentTimeMillis();
         return new SegmentVerdict(callId + "/" + segment, callId, "tenant-a", 1, "customer", 100, 900,
-                "you idiot", "en", List.of(new CategoryScore(Category.INSULT, 0.55, List.of(new Span(4, 9, "idiot")))),
+                "you idiot", "en", List.of(new CategoryScore(Category.INSULT, 0.55, List.of(new Span(4, 9, "idiot")), ScoreSource.LEXICON)),
                 Severity.MEDIUM, action, "en@test", now - 300, now - 100);
     }
 

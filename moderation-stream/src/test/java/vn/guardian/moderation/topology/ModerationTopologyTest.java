@@ -42,9 +42,11 @@ import vn.guardian.contracts.verdict.Span;
 import vn.guardian.moderation.Segments;
 import vn.guardian.moderation.calls.CallAggregator;
 import vn.guardian.moderation.calls.CallRules;
+import vn.guardian.moderation.classifier.Judges;
+import vn.guardian.moderation.classifier.SegmentClassifier;
+import vn.guardian.moderation.classifier.Thresholds;
 import vn.guardian.moderation.lexicon.Lexicons;
-import vn.guardian.moderation.lexicon.SegmentClassifier;
-import vn.guardian.moderation.lexicon.Thresholds;
+import vn.guardian.moderation.model.ToxicityModels;
 
 class ModerationTopologyTest {
 
@@ -64,7 +66,8 @@ class ModerationTopologyTest {
 
     @BeforeEach
     void start() {
-        SegmentClassifier classifier = new SegmentClassifier(Lexicons.bundled(), new Thresholds(0.5, 0.9));
+        SegmentClassifier classifier = new SegmentClassifier(Lexicons.bundled(), ToxicityModels.bundled(),
+                Judges.COMBINED, new Thresholds(0.5, 0.9), Map.of());
         Properties config = ModerationTopology.streamsConfig("moderation-test", "unused:9092", stateDir.toString(), 1);
         driver = new TopologyTestDriver(ModerationTopology.buildTopology(classifier,
                 new CallAggregator(CallRules.defaults()), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(1),

@@ -1,7 +1,8 @@
-package vn.guardian.moderation.lexicon;
+package vn.guardian.moderation.classifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -11,15 +12,25 @@ import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.contracts.verdict.Action;
 import vn.guardian.contracts.verdict.Category;
 import vn.guardian.contracts.verdict.CategoryScore;
+import vn.guardian.contracts.verdict.ScoreSource;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 import vn.guardian.contracts.verdict.Severity;
 import vn.guardian.contracts.verdict.Span;
 import vn.guardian.moderation.Segments;
+import vn.guardian.moderation.lexicon.Lexicon;
+import vn.guardian.moderation.lexicon.Lexicons;
+import vn.guardian.moderation.model.ToxicityModels;
 
 class SegmentClassifierTest {
 
     private static final Lexicons LEXICONS = Lexicons.bundled();
-    private static final SegmentClassifier CLASSIFIER = new SegmentClassifier(LEXICONS, new Thresholds(0.5, 0.9));
+    private static final SegmentClassifier CLASSIFIER = lexiconOnly(new Thresholds(0.5, 0.9), Map.of());
+    private static final SegmentClassifier COMBINED = new SegmentClassifier(LEXICONS, ToxicityModels.bundled(),
+            Judges.COMBINED, new Thresholds(0.5, 0.9), Map.of());
+
+    private static SegmentClassifier lexiconOnly(Thresholds defaults, Map<String, Thresholds> byTenant) {
+        return new SegmentClassifier(LEXICONS, new ToxicityModels(List.of()), Judges.LEXICON, defaults, byTenant);
+    }
 
     private static SegmentVerdict decide(String language, String text) {
         return CLASSIFIER.classify(Segments.segment("call-1", 0, language, text), 1_000L);
@@ -94,7 +105,7 @@ class SegmentClassifierTest {
 
     @Test
     void tenantThresholdsOverrideTheDefaultsForThatTenantOnly() {
-        SegmentClassifier perTenant = new SegmentClassifier(LEXICONS, new Thresholds(0.5, 0.9),
+        SegmentClassifier perTenant = lexiconOnly(new Thresholds(0.5, 0.9),
                 Map.of("strict", new Thresholds(0.3, 0.5), "lenient", new Thresholds(0.8, 0.99)));
         TranscriptSegment mild = Segments.segment("call-t", 0, "en", "damn");
         TranscriptSegment rude = Segments.segment("call-t", 0, "en", "you idiot");
@@ -104,6 +115,59 @@ class SegmentClassifierTest {
         assertThat(perTenant.classify(withTenant(rude, "strict"), 1).action()).isEqualTo(Action.ESCALATE);
         assertThat(perTenant.classify(withTenant(rude, "other"), 1).action()).isEqualTo(Action.FLAG);
         assertThat(perTenant.classify(withTenant(rude, "lenient"), 1).action()).isEqualTo(Action.ALLOW);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"is anyone at your company capable of thinking",
+            "it would be a shame if something happened to your car", "what are you doing after work gorgeous"})
+    void theModelCatchesAbuseWithoutAnyLexiconWordAndSaysItHasNoSpan(String text) {
+        SegmentVerdict verdict = COMBINED.classify(Segments.segment("call-m", 0, "en", text), 1);
+
+        assertThat(CLASSIFIER.classify(Segments.segment("call-m", 0, "en", text), 1).action()).isEqualTo(Action.ALLOW);
+        assertThat(verdict.action()).isEqualTo(Action.FLAG);
+        assertThat(verdict.categories()).first().satisfies(top -> {
+            assertThat(top.source()).isEqualTo(ScoreSource.MODEL);
+            assertThat(top.spans()).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kill the process and restart the server", "the traffic was murder this morning",
+            "thank you for calling how can i help you today"})
+    void hardCleanLinesStayAllowedWithTheModel(String text) {
+        assertThat(COMBINED.classify(Segments.segment("call-c", 0, "en", text), 1).action()).isEqualTo(Action.ALLOW);
+    }
+
+    @Test
+    void theModelConfirmsAWeakLexiconMatchThatAloneStaysUnderTheFlagThreshold() {
+        TranscriptSegment segment = Segments.segment("call-w", 0, "en", "you are useless nobody wants to talk to you");
+
+        SegmentVerdict lexicon = CLASSIFIER.classify(segment, 1);
+        SegmentVerdict combined = COMBINED.classify(segment, 1);
+
+        assertThat(lexicon.action()).isEqualTo(Action.ALLOW);
+        assertThat(combined.action()).isIn(Action.FLAG, Action.ESCALATE);
+        assertThat(combined.categories()).first().satisfies(top -> {
+            assertThat(top.source()).isEqualTo(ScoreSource.LEXICON_AND_MODEL);
+            assertThat(top.spans()).extracting(Span::term).contains("useless");
+        });
+    }
+
+    @Test
+    void vietnameseToxicityIsJudgedWithAndWithoutDiacritics() {
+        for (String text : List.of("mày là thằng ngu như chó", "may la thang ngu nhu cho")) {
+            assertThat(COMBINED.classify(Segments.segment("call-v", 0, "vi", text), 1).action())
+                    .as(text).isIn(Action.FLAG, Action.ESCALATE);
+        }
+        assertThat(COMBINED.classify(Segments.segment("call-v", 0, "vi", "cảm ơn chị đã gọi cho tổng đài"), 1)
+                .action()).isEqualTo(Action.ALLOW);
+    }
+
+    @Test
+    void theVerdictNamesTheLexiconAndTheModelThatDecided() {
+        SegmentVerdict verdict = COMBINED.classify(Segments.segment("call-v", 0, "en", "hello"), 1);
+
+        assertThat(verdict.lexiconVersion()).matches("en@\\S+\\+en-[0-9a-f]{12}");
     }
 
     private static TranscriptSegment withTenant(TranscriptSegment s, String tenant) {

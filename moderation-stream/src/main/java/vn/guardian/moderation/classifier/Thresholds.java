@@ -1,4 +1,4 @@
-package vn.guardian.moderation.lexicon;
+package vn.guardian.moderation.classifier;
 
 /**
  * Category scores at which a segment is flagged or escalated.
