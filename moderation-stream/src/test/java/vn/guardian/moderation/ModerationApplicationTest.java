@@ -78,6 +78,27 @@ class ModerationApplicationTest {
         }
     }
 
+    @Test
+    void aMissingOrCorruptToxicityModelStopsStartUpNamingTheKeyToFix() throws Exception {
+        Path corrupt = java.nio.file.Files.writeString(stateDir.resolve("corrupt.model"), "not a model");
+        try (TestKafka kafka = TestKafka.start(); TestPostgres postgres = TestPostgres.start()) {
+            for (String location : new String[] {stateDir.resolve("missing.model").toString(), corrupt.toString()}) {
+                Map<String, Object> properties = new HashMap<>(postgres.springProperties());
+                properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+                properties.put("server.port", "0");
+                properties.put("guardian.moderation.state-dir", stateDir.toString());
+                properties.put("guardian.moderation.toxicity-models.vi", location);
+
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                                () -> ModerationApplication.application().run(CommandLine.args(properties)).close())
+                        .as("start-up with %s", location)
+                        .hasStackTraceContaining("toxicity model")
+                        .hasStackTraceContaining("(guardian.moderation.toxicity-models.vi)")
+                        .hasStackTraceContaining(location);
+            }
+        }
+    }
+
     private static HttpResponse<String> get(String url) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),

@@ -29,12 +29,15 @@ import vn.guardian.moderation.model.ToxicityModels;
  * sits at 0.5, is more independent evidence ({@code 1 - (1 - lexicon)(1 - model)}) for every category the lexicon
  * found, and for the model's own best category when the model alone would flag. The model lifts a score to at
  * most {@link #MODEL_CEILING}: it decides between ALLOW and FLAG, while escalation stays with the lexicon's
- * severities and the call rules.
+ * severities and the call rules. When the model is sure the text is clean (evidence under {@link #MODEL_DOUBT}),
+ * the lexicon's scores shrink in proportion; a CRITICAL match still escalates.
  */
 public final class SegmentClassifier {
 
     /** The highest score the model's evidence gives a category: under the default escalate threshold. */
     static final double MODEL_CEILING = 0.85;
+    /** Model evidence under which the lexicon's scores shrink in proportion (severity CRITICAL still escalates). */
+    static final double MODEL_DOUBT = 0.1;
 
     private final Lexicons lexicons;
     private final ToxicityModels models;
@@ -147,6 +150,12 @@ public final class SegmentClassifier {
 
     private static void addModelEvidence(Map<Category, CategoryScore> scores, Category modelCategory,
                                          double evidence, Thresholds thresholds) {
+        if (evidence < MODEL_DOUBT) {
+            // the model is sure the text is clean: a lexicon word used innocently ("kill the process") loses weight
+            scores.replaceAll((category, lexicon) -> new CategoryScore(category,
+                    round(lexicon.score() * evidence / MODEL_DOUBT), lexicon.spans(), ScoreSource.LEXICON_AND_MODEL));
+            return;
+        }
         scores.replaceAll((category, lexicon) -> new CategoryScore(category, round(Math.max(lexicon.score(),
                 Math.min(MODEL_CEILING, 1 - (1 - lexicon.score()) * (1 - evidence)))), lexicon.spans(),
                 ScoreSource.LEXICON_AND_MODEL));

@@ -93,7 +93,7 @@ class ModerationCliTest {
     }
 
     @Test
-    void englishEvaluationSetStaysAboveItsMeasuredFloor() throws IOException {
+    void theLexiconAloneStaysAboveItsMeasuredFloorOnTheEnglishLexiconSet() throws IOException {
         Path csv = dir.resolve("en-eval.csv");
         try (InputStream in = getClass().getResourceAsStream("/eval/en-eval.csv")) {
             Files.copy(in, csv);
@@ -103,7 +103,8 @@ class ModerationCliTest {
         assertThat(rows).extracting(LabeledCsv.Row::label).contains("clean", "profanity", "hate_speech", "sexual",
                 "insult", "violence_or_threat", "graphic", "harassment_or_abuse");
 
-        assertThat(run(stdin(""), "moderate", "--language", "en", "--eval", csv.toString())).isZero();
+        assertThat(run(stdin(""), "moderate", "--language", "en", "--classifier", "lexicon", "--eval",
+                csv.toString())).isZero();
 
         Matcher figures = TOXIC_VS_CLEAN.matcher(output().lines().reduce((a, b) -> b).orElseThrow());
         assertThat(figures.matches()).isTrue();
@@ -120,6 +121,7 @@ class ModerationCliTest {
         assertThat(run(stdin(""), "moderate", "--language", "en", "--classifier", "lexicon", "--eval", eval)).isZero();
         Matcher lexicon = lastFigures();
         assertThat(run(stdin(""), "moderate", "--language", "en", "--eval", eval)).isZero();
+        assertThat(output()).contains("latency per segment (one thread) p50=").contains("model en-");
         Matcher combined = lastFigures();
 
         // measured 0.926 / 0.903 / 0.915 with en-bf7c588a5fc0 (lexicon alone: recall 0.108)
@@ -127,13 +129,11 @@ class ModerationCliTest {
         assertThat(Double.parseDouble(combined.group(2))).as("recall").isGreaterThanOrEqualTo(0.88)
                 .isGreaterThan(Double.parseDouble(lexicon.group(2)) + 0.5);
         assertThat(Double.parseDouble(combined.group(3))).as("f1").isGreaterThanOrEqualTo(0.90);
-        assertThat(output()).contains("latency per segment (one thread) p50=").contains("model en-");
     }
 
     @Test
     void trainWritesAModelThatModerateUses() throws IOException {
-        Path data = Files.writeString(dir.resolve("data.csv"), "text,label
-" + String.join("\n",
+        Path data = Files.writeString(dir.resolve("data.csv"), "text,label\n" + String.join("\n",
                 "you are a worthless idiot,insult", "i will find you and hurt you,violence_or_threat",
                 "thank you for your help,clean", "my bill is wrong this month,clean",
                 "you people are all thieves,hate_speech", "can you check my order please,clean") + "\n");
