@@ -52,12 +52,12 @@ public final class ModerationCli {
                      any other label = toxic) and prints precision, recall and F1 per label and toxic-vs-clean;
                      --classifier picks the judges (default combined); --model uses a trained model file
                      for --language instead of the bundled one; without --language every language applies
-                   train --language vi --data FILE.csv [--data FILE2.csv] --out DIR [--dev FILE.csv]
+                   train --language vi --data FILE.csv [--data FILE2.csv] --out DIR [--dev FILE.csv ...]
                          [--min-precision 0.8] [--seed N] [--c 32] [--toxic-weight 1.5]
                          [--features words_and_chars|words]
                      trains DIR/<language>.model from CSVs with text,label columns (labels: clean, a category
-                     such as insult, offensive, hate or toxic); chooses the threshold on --dev (default: 10 %
-                     of the data held out) and prints the figures and a threshold table
+                     such as insult, offensive, hate or toxic); chooses the threshold on the --dev files
+                     (default: 10 % of the data held out) and prints the figures and a threshold table
                    vocabulary [--model DIR] [--language en]
                      prints the lexicon words the Vosk model in DIR (default: the bundled English model) cannot output
             """;

@@ -52,10 +52,13 @@ final class TrainCommand {
         for (String file : data) {
             train.addAll(read(file));
         }
-        List<ModelTrainer.Example> dev;
-        String devFile = options.value("--dev");
+        List<ModelTrainer.Example> dev = new ArrayList<>();
+        List<String> devFiles = options.values("--dev");
+        String devFile = devFiles.isEmpty() ? null : String.join(" + ", devFiles);
         if (devFile != null) {
-            dev = read(devFile);
+            for (String file : devFiles) {
+                dev.addAll(read(file));
+            }
         } else {
             Collections.shuffle(train, new Random(settings.seed()));
             int held = (int) Math.round(train.size() * HELD_OUT);

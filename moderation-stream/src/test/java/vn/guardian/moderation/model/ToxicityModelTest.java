@@ -28,8 +28,7 @@ class ToxicityModelTest {
     @Test
     void theCommittedModelsLoadForVietnameseAndEnglish() {
         assertThat(BUNDLED.all()).extracting(ToxicityModel::language).containsExactlyInAnyOrder("vi", "en");
-        assertThat(BUNDLED.forLanguage("vi").get(0).categories())
-                .containsExactlyInAnyOrder(Category.PROFANITY, Category.HATE_SPEECH);
+        assertThat(BUNDLED.forLanguage("vi").get(0).categories()).hasSize(Category.values().length);
         assertThat(BUNDLED.forLanguage("en-US").get(0).categories()).hasSize(Category.values().length);
         assertThat(BUNDLED.forLanguage("xx")).hasSize(2);
     }
@@ -46,10 +45,10 @@ class ToxicityModelTest {
     }
 
     // the committed models' outputs: a retrained or corrupted artifact changes them
-    private static final double EN_INSULT = 0.9045107854565934;
-    private static final double EN_CLEAN = 0.02182102442396083;
-    private static final double VI_INSULT = 0.9984741446154226;
-    private static final double VI_CLEAN = 0.0013027108137420376;
+    private static final double EN_INSULT = 0.9187081278055509;
+    private static final double EN_CLEAN = 0.006515849176494969;
+    private static final double VI_INSULT = 0.9998915638191329;
+    private static final double VI_CLEAN = 7.062342436081665E-4;
 
     private static org.assertj.core.data.Offset<Double> within() {
         return org.assertj.core.data.Offset.offset(1e-6);
