@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Clock;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import vn.guardian.moderation.calls.CallAggregator;
@@ -30,21 +30,21 @@ class ModerationConfiguration {
 
     @Bean
     ModerationStreams moderationStreams(SegmentClassifier classifier, ModerationProperties properties,
-                                        MeterRegistry registry,
-                                        @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+                                        MeterRegistry registry, KafkaProperties kafka) {
         return new ModerationStreams(
                 ModerationTopology.buildTopology(classifier, new CallAggregator(properties.callRules().toRules()),
                         Clock.systemUTC(), properties.dedupeWindow(), properties.callRetention(),
                         new ModerationMetrics(registry)),
-                ModerationTopology.streamsConfig(properties.applicationId(), bootstrapServers,
+                ModerationTopology.streamsConfig(kafka.buildStreamsProperties(), properties.applicationId(),
                         properties.effectiveStateDir(), properties.replicationFactor()),
                 registry);
     }
 
     @Bean
     VerdictSink verdictSink(ConnectionFactory connectionFactory, ModerationProperties properties,
-                            MeterRegistry registry, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
-        return new VerdictSink(bootstrapServers, properties.sinkGroupId(), properties.sinkBatchSize(),
+                            MeterRegistry registry, KafkaProperties kafka) {
+        return new VerdictSink(kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
+                properties.sinkGroupId(), properties.sinkBatchSize(),
                 new VerdictWriter(connectionFactory, properties.sinkTimeout()), registry);
     }
 

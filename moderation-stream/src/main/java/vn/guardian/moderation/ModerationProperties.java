@@ -6,7 +6,7 @@ import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import vn.guardian.contracts.verdict.Category;
-import vn.guardian.moderation.calls.CallRules;
+import vn.guardian.moderation.calls.EscalationRules;
 import vn.guardian.moderation.lexicon.Thresholds;
 
 /**
@@ -60,7 +60,7 @@ public record ModerationProperties(
     }
 
     /**
-     * {@link CallRules} as configured.
+     * {@link EscalationRules} as configured.
      *
      * @param escalateOn       categories of which one flagged segment escalates the call
      * @param repeatCategories categories whose flagged segments count towards the repeat rule
@@ -73,8 +73,8 @@ public record ModerationProperties(
             @DefaultValue("3") int repeatCount,
             @DefaultValue("5m") Duration repeatWindow) {
 
-        public CallRules toRules() {
-            return new CallRules(escalateOn, repeatCategories, repeatCount, repeatWindow);
+        public EscalationRules toRules() {
+            return new EscalationRules(escalateOn, repeatCategories, repeatCount, repeatWindow);
         }
     }
 

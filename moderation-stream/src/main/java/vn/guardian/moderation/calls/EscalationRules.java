@@ -5,17 +5,17 @@ import java.util.Set;
 import vn.guardian.contracts.verdict.Category;
 
 /**
- * When a whole call escalates, beyond its segments' own actions.
+ * When a whole call escalates, beyond its segments' own actions ({@code guardian.moderation.call-rules.*}).
  *
  * @param escalateOn        one flagged segment in any of these categories escalates the call ("any threat")
  * @param repeatCategories  categories that count as one more abusive segment for the repeat rule
  * @param repeatCount       that many abusive segments within {@code repeatWindow} escalate the call
  * @param repeatWindow      audio time in which the repeats must fall ("three insults within five minutes")
  */
-public record CallRules(Set<Category> escalateOn, Set<Category> repeatCategories, int repeatCount,
+public record EscalationRules(Set<Category> escalateOn, Set<Category> repeatCategories, int repeatCount,
                         Duration repeatWindow) {
 
-    public CallRules {
+    public EscalationRules {
         escalateOn = Set.copyOf(escalateOn);
         repeatCategories = Set.copyOf(repeatCategories);
         if (repeatCount < 1) {
@@ -29,8 +29,8 @@ public record CallRules(Set<Category> escalateOn, Set<Category> repeatCategories
     }
 
     /** The documented defaults: any threat, or three insults or abuses within five minutes of audio. */
-    public static CallRules defaults() {
-        return new CallRules(Set.of(Category.VIOLENCE_OR_THREAT),
+    public static EscalationRules defaults() {
+        return new EscalationRules(Set.of(Category.VIOLENCE_OR_THREAT),
                 Set.of(Category.INSULT, Category.HARASSMENT_OR_ABUSE), 3, Duration.ofMinutes(5));
     }
 }
