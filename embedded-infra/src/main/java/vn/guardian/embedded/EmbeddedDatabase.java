@@ -1,4 +1,4 @@
-package vn.guardian.testsupport;
+package vn.guardian.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -9,7 +9,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
-/** An embedded PostgreSQL server (zonky binaries, no install needed) with a {@code guardian} database: for tests and the standalone pipeline. */
+/** An embedded PostgreSQL server (zonky binaries, no install needed) with a {@code guardian} database: for the one-machine pipeline (standalone, benchmark) and, through test-support, the tests. */
 public final class EmbeddedDatabase implements AutoCloseable {
 
     public static final String DATABASE = "guardian";

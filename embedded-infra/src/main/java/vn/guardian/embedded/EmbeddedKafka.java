@@ -1,4 +1,4 @@
-package vn.guardian.testsupport;
+package vn.guardian.embedded;
 
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -6,7 +6,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import vn.guardian.contracts.TopicLayout;
 
-/** One in-JVM KRaft broker (controller and broker in one node) with the product's topics: for tests and the standalone pipeline. */
+/** One in-JVM KRaft broker (controller and broker in one node) with the product's topics: for the one-machine pipeline (standalone, benchmark) and, through test-support, the tests. */
 public final class EmbeddedKafka implements AutoCloseable {
 
     /** A multiple of the transcriber's workers on 1, 2 or 3 cores, so calls spread evenly over them. */

@@ -1,10 +1,9 @@
-package vn.guardian.moderation.vocabulary;
+package vn.guardian.lexiconcoverage;
 
 import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.vosk.Model;
 import vn.guardian.moderation.lexicon.Lexicon;
 import vn.guardian.moderation.lexicon.LexiconEntry;
 import vn.guardian.moderation.lexicon.Token;
-import vn.guardian.transcriber.recognition.BundledModel;
 
 /**
  * The lexicon entries a Vosk model can never transcribe: an entry with a word outside the model's vocabulary
@@ -25,27 +23,11 @@ import vn.guardian.transcriber.recognition.BundledModel;
  */
 public final class VocabularyGaps {
 
-    /** Model setting meaning the English model shipped inside transcriber-stream's jar. */
-    public static final String BUNDLED = "bundled";
-
     /** An entry that cannot be said, with the words the model lacks. */
     public record Gap(String term, Set<String> missingWords) {
     }
 
     private VocabularyGaps() {
-    }
-
-    /** The model directory for a {@code guardian.moderation.models.<language>} setting. */
-    public static Path modelDirectory(String language, String configured, Path cacheDir) throws IOException {
-        if (BUNDLED.equals(configured)) {
-            return BundledModel.extract(cacheDir);
-        }
-        Path dir = Path.of(configured);
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("guardian.moderation.models." + language + "=" + configured
-                    + " is not a directory; point it at an unpacked Vosk model or use 'bundled' for English");
-        }
-        return dir;
     }
 
     /** The entries of {@code lexicon} with a word that the model in {@code modelDir} lacks, in lexicon order. */

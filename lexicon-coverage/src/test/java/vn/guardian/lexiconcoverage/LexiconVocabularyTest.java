@@ -1,4 +1,4 @@
-package vn.guardian.moderation.lexicon;
+package vn.guardian.lexiconcoverage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vn.guardian.moderation.vocabulary.VocabularyGaps;
+import vn.guardian.moderation.lexicon.Lexicon;
+import vn.guardian.moderation.lexicon.Lexicons;
+import vn.guardian.voskmodels.VoskModels;
 
 /**
  * A word missing from the recognizer's vocabulary can never be transcribed, so its lexicon entry can never match
@@ -28,7 +30,7 @@ class LexiconVocabularyTest {
     void englishLexiconAgainstTheBundledVoskModelVocabulary() throws IOException {
         Lexicon english = Lexicons.bundled().get("en");
         List<VocabularyGaps.Gap> gaps = VocabularyGaps.find(english,
-                VocabularyGaps.modelDirectory("en", VocabularyGaps.BUNDLED, cacheDir));
+                VoskModels.directory("en", VoskModels.BUNDLED, cacheDir, "--model for "));
         Set<String> missing = new TreeSet<>();
         gaps.forEach(gap -> missing.addAll(gap.missingWords()));
         Files.writeString(Paths.get("target", "lexicon-vocabulary-gaps-en.txt"),
@@ -40,5 +42,19 @@ class LexiconVocabularyTest {
         assertThat(missing).as("teencode is typed, never spoken").contains("kys")
                 .doesNotContain("you", "are", "idiot", "i", "will", "kill", "stupid", "shut", "up");
         assertThat(gaps.size()).as("most entries are sayable").isLessThan(english.entries().size() / 2);
+    }
+
+    @Test
+    void theCommandPrintsTheGapsAndRefusesAnUnknownOption() {
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        assertThat(LexiconCoverage.run(new String[0], new java.io.PrintStream(out), new java.io.PrintStream(err)))
+                .as("stderr: %s", err).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("kys\tmissing: kys", "entries can never be transcribed");
+        assertThat(LexiconCoverage.run(new String[] {"--modle", "x"}, new java.io.PrintStream(out),
+                new java.io.PrintStream(err))).isEqualTo(2);
+        assertThat(LexiconCoverage.run(new String[] {"--model", "/no/such/dir"}, new java.io.PrintStream(out),
+                new java.io.PrintStream(err))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("/no/such/dir is not a directory");
     }
 }

@@ -2,7 +2,6 @@ package vn.guardian.moderation;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
-import java.nio.file.Path;
 import java.time.Clock;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +16,6 @@ import vn.guardian.moderation.sink.VerdictWriter;
 import vn.guardian.moderation.topology.ModerationMetrics;
 import vn.guardian.moderation.topology.ModerationStreams;
 import vn.guardian.moderation.topology.ModerationTopology;
-import vn.guardian.moderation.vocabulary.VocabularyReport;
 
 /** Wires the lexicons, the topology and the sink from {@link ModerationProperties}. */
 @Configuration(proxyBeanMethods = false)
@@ -46,11 +44,6 @@ class ModerationConfiguration {
         return new VerdictSink(kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
                 properties.sinkGroupId(), properties.sinkBatchSize(),
                 new VerdictWriter(connectionFactory, properties.sinkTimeout()), registry);
-    }
-
-    @Bean
-    VocabularyReport vocabularyReport(ModerationProperties properties) {
-        return new VocabularyReport(Lexicons.bundled(), properties.models(), Path.of(properties.effectiveModelCacheDir()));
     }
 
     @Bean

@@ -24,9 +24,6 @@ import vn.guardian.moderation.lexicon.Thresholds;
  * @param sinkGroupId       consumer group of the PostgreSQL verdict sink
  * @param sinkBatchSize     most verdicts per sink poll, hence per database transaction
  * @param sinkTimeout       longest a database batch may take before it counts as failed and is retried
- * @param models            Vosk model per language whose vocabulary the lexicon is checked against at start-up:
- *                          a directory, or {@code bundled} for the English model inside transcriber-stream
- * @param modelCacheDir     where the bundled model is extracted; empty means {@code <tmpdir>/guardian-models}
  */
 @ConfigurationProperties("guardian.moderation")
 public record ModerationProperties(
@@ -41,13 +38,10 @@ public record ModerationProperties(
         @DefaultValue("6h") Duration callRetention,
         @DefaultValue("guardian-verdict-sink") String sinkGroupId,
         @DefaultValue("500") int sinkBatchSize,
-        @DefaultValue("30s") Duration sinkTimeout,
-        Map<String, String> models,
-        @DefaultValue("") String modelCacheDir) {
+        @DefaultValue("30s") Duration sinkTimeout) {
 
     public ModerationProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
-        models = models == null ? Map.of() : Map.copyOf(models);
     }
 
     /**
@@ -104,11 +98,5 @@ public record ModerationProperties(
     public String effectiveStateDir() {
         return stateDir == null || stateDir.isBlank()
                 ? System.getProperty("java.io.tmpdir") + "/guardian-moderation" : stateDir;
-    }
-
-    /** {@link #modelCacheDir()}, or the folder transcriber-stream extracts to by default, so both share it. */
-    public String effectiveModelCacheDir() {
-        return modelCacheDir == null || modelCacheDir.isBlank()
-                ? System.getProperty("java.io.tmpdir") + "/guardian-models" : modelCacheDir;
     }
 }

@@ -1,4 +1,4 @@
-package vn.guardian.transcriber.recognition;
+package vn.guardian.voskmodels;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,9 +32,9 @@ public final class BundledModel {
                 BundledModel.class.getClassLoader());
         Resource uuid = resolver.getResource("classpath:" + LOCATION + "uuid");
         if (!uuid.exists()) {
-            throw new IOException("No bundled model on the classpath at " + LOCATION + "uuid; build transcriber-stream "
-                    + "with Maven (it unpacks com.alphacephei:vosk-model-en) or set guardian.transcriber.models.en "
-                    + "to a model directory");
+            throw new IOException("No bundled model on the classpath at " + LOCATION + "uuid; put the vosk-models "
+                    + "jar on the classpath (Maven unpacks com.alphacephei:vosk-model-en into it) or configure the "
+                    + "model as a directory");
         }
         String id;
         try (InputStream in = uuid.getInputStream()) {

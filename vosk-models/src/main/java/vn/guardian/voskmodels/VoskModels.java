@@ -1,4 +1,4 @@
-package vn.guardian.transcriber.recognition;
+package vn.guardian.voskmodels;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,34 +11,42 @@ import org.slf4j.LoggerFactory;
 import org.vosk.LibVosk;
 import org.vosk.LogLevel;
 import org.vosk.Model;
-import vn.guardian.transcriber.TranscriberProperties;
 
-/** One Vosk {@link Model} per configured language, loaded once and shared by every recognizer. Owns the models. */
-public final class Models implements AutoCloseable {
+/**
+ * One Vosk {@link Model} per configured language, loaded once and shared by every recognizer. Owns the models.
+ * A model is configured as a directory, or as {@link #BUNDLED}: the English small model inside this module's jar.
+ */
+public final class VoskModels implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(Models.class);
+    /** The setting that means "the English model bundled in the vosk-models jar". */
+    public static final String BUNDLED = "bundled";
+
+    private static final Logger log = LoggerFactory.getLogger(VoskModels.class);
 
     private final Map<String, Model> byLanguage;
-    private final int sampleRate;
 
-    private Models(Map<String, Model> byLanguage, int sampleRate) {
+    private VoskModels(Map<String, Model> byLanguage) {
         this.byLanguage = byLanguage;
-        this.sampleRate = sampleRate;
     }
 
-    /** Loads every model in {@code properties.models()}; fails naming the language and path when one cannot load. */
-    public static Models load(TranscriberProperties properties) {
+    /**
+     * Loads every model of {@code models} (language → directory or {@link #BUNDLED}); fails naming the language, the
+     * path and the setting ({@code settingPrefix + language}) when one cannot load.
+     *
+     * @param cacheDir where the bundled model is extracted, since Vosk needs a directory
+     */
+    public static VoskModels load(Map<String, String> models, Path cacheDir, String settingPrefix) {
         LibVosk.setLogLevel(LogLevel.WARNINGS);
         Map<String, Model> loaded = new TreeMap<>();
         try {
-            for (Map.Entry<String, String> entry : new TreeMap<>(properties.models()).entrySet()) {
-                Path dir = directory(entry.getKey(), entry.getValue(), Path.of(properties.modelCacheDir()));
+            for (Map.Entry<String, String> entry : new TreeMap<>(models).entrySet()) {
+                Path dir = directory(entry.getKey(), entry.getValue(), cacheDir, settingPrefix);
                 long start = System.nanoTime();
                 try {
                     loaded.put(entry.getKey(), new Model(dir.toString()));
                 } catch (IOException e) {
                     throw new IllegalStateException("Vosk could not load the model for language '" + entry.getKey()
-                            + "' from " + dir + "; check guardian.transcriber.models." + entry.getKey(), e);
+                            + "' from " + dir + "; check " + settingPrefix + entry.getKey(), e);
                 }
                 log.info("Loaded Vosk model for '{}' from {} in {} ms", entry.getKey(), dir,
                         (System.nanoTime() - start) / 1_000_000);
@@ -47,22 +55,27 @@ public final class Models implements AutoCloseable {
             loaded.values().forEach(Model::close);
             throw e;
         }
-        return new Models(Map.copyOf(loaded), properties.sampleRate());
+        return new VoskModels(Map.copyOf(loaded));
     }
 
-    private static Path directory(String language, String configured, Path cacheDir) {
-        if (TranscriberProperties.BUNDLED.equals(configured)) {
+    /**
+     * The model directory for one setting: {@code configured} itself, or for {@link #BUNDLED} the bundled model
+     * extracted below {@code cacheDir}. Fails naming {@code settingPrefix + language} and what to set instead.
+     */
+    public static Path directory(String language, String configured, Path cacheDir, String settingPrefix) {
+        if (BUNDLED.equals(configured)) {
             try {
                 return BundledModel.extract(cacheDir);
             } catch (IOException e) {
                 throw new IllegalStateException("Could not extract the bundled model for '" + language + "' to "
-                        + cacheDir + "; set guardian.transcriber.model-cache-dir to a writable folder", e);
+                        + cacheDir + " (" + settingPrefix + language + "=" + BUNDLED + "): " + e.getMessage()
+                        + "; make the model cache folder writable or set a model directory", e);
             }
         }
         Path dir = Path.of(configured);
         if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("guardian.transcriber.models." + language + "=" + configured
-                    + " is not a directory; point it at an unpacked Vosk model");
+            throw new IllegalStateException(settingPrefix + language + "=" + configured
+                    + " is not a directory; point it at an unpacked Vosk model or use '" + BUNDLED + "' for English");
         }
         return dir;
     }
@@ -75,11 +88,6 @@ public final class Models implements AutoCloseable {
     /** The languages with a loaded model. */
     public java.util.Set<String> languages() {
         return byLanguage.keySet();
-    }
-
-    /** The sample rate every recognizer is created with. */
-    public int sampleRate() {
-        return sampleRate;
     }
 
     @Override

@@ -6,14 +6,14 @@ import org.springframework.http.HttpStatus;
 import vn.guardian.ingest.problem.ProblemException;
 
 /** What a call id, a language and a channel role may look like: the same rules for every endpoint. */
-public final class CallRules {
+public final class CallSyntax {
 
     /** Letters, digits, '.', '_', '-', starting with a letter or digit: safe in paths, keys and logs. */
     public static final Pattern CALL_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
     public static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$");
     public static final Pattern ROLE = Pattern.compile("^[a-z][a-z0-9_-]{0,31}$");
 
-    private CallRules() {
+    private CallSyntax() {
     }
 
     /** {@code mono}, or {@code agent} and {@code customer}. */

@@ -14,7 +14,7 @@ import vn.guardian.ingest.IngestProperties;
 
 /** Kafka client settings from {@code spring.kafka.*}: the audio producer's (owned by AudioPublisher) and the readiness admin. */
 @Configuration(proxyBeanMethods = false)
-public class KafkaClients {
+public class PublishClients {
 
     static Map<String, Object> producerConfig(KafkaProperties kafka, IngestProperties.Publish publish) {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());

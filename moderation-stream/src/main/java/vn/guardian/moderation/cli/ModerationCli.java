@@ -25,13 +25,13 @@ import vn.guardian.moderation.lexicon.Thresholds;
  * no Kafka or database:
  * <pre>
  * moderate [--eval FILE.csv] [--language vi|en] [FILE]   one JSON verdict per input line, or an evaluation report
- * vocabulary [--model DIR] [--language en]               lexicon words a Vosk model can never transcribe
  * </pre>
+ * The check of the lexicon against a Vosk model's vocabulary is the lexicon-coverage tool: this service carries no model.
  */
 public final class ModerationCli {
 
     /** The first arguments that select a command instead of the service. */
-    public static final Set<String> COMMANDS = Set.of("moderate", "vocabulary");
+    public static final Set<String> COMMANDS = Set.of("moderate");
     /** The service's default thresholds (moderation-stream.yml), so the CLI decides like the topology. */
     static final Thresholds DEFAULT_THRESHOLDS = new Thresholds(0.5, 0.9);
     private static final String USAGE = """
@@ -39,8 +39,6 @@ public final class ModerationCli {
                      reads lines from FILE or stdin and prints one JSON verdict per line;
                      --eval reads a CSV with a header row and text,label columns (label 'clean' = clean,
                      any other label = toxic) and prints precision, recall and F1 per label and toxic-vs-clean
-                   vocabulary [--model DIR] [--language en]
-                     prints the lexicon words the Vosk model in DIR (default: the bundled English model) cannot output
             """;
 
     private ModerationCli() {
@@ -57,8 +55,6 @@ public final class ModerationCli {
             switch (args[0]) {
                 case "moderate":
                     return moderate(Options.parse(args, Set.of("--eval", "--language")), in, out, err);
-                case "vocabulary":
-                    return VocabularyCommand.run(Options.parse(args, Set.of("--model", "--language")), out, err);
                 default:
                     err.print(USAGE);
                     return 2;

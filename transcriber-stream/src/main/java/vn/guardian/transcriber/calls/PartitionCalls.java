@@ -1,5 +1,6 @@
 package vn.guardian.transcriber.calls;
 
+import vn.guardian.contracts.audio.ModelFormat;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import vn.guardian.contracts.transcript.PartialTranscript;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.transcriber.recognition.ChannelRecognizer;
-import vn.guardian.transcriber.recognition.Models;
+import vn.guardian.voskmodels.VoskModels;
 import vn.guardian.transcriber.recognition.RecognizerPool;
 
 /**
@@ -48,7 +49,7 @@ public final class PartitionCalls implements AutoCloseable {
     /** Refused and closed calls remembered (later chunks get the same reason); bounded, since some never end. */
     private static final int REMEMBERED_REJECTIONS = 10_000;
 
-    private final Models models;
+    private final VoskModels models;
     private final RecognizerPool recognizers;
     private final long partialIntervalNanos;
     private final Map<String, OpenCall> calls = new HashMap<>();
@@ -111,7 +112,7 @@ public final class PartitionCalls implements AutoCloseable {
     /**
      * @param partialInterval at most one partial result per call channel per interval; zero turns partials off
      */
-    public PartitionCalls(Models models, RecognizerPool recognizers, Duration partialInterval) {
+    public PartitionCalls(VoskModels models, RecognizerPool recognizers, Duration partialInterval) {
         this.models = models;
         this.recognizers = recognizers;
         this.partialIntervalNanos = partialInterval.toNanos();
@@ -205,7 +206,7 @@ public final class PartitionCalls implements AutoCloseable {
         List<ChannelState> channels = new ArrayList<>(channelCount);
         try {
             for (int channel = 0; channel < channelCount; channel++) {
-                ChannelRecognizer recognizer = recognizers.open(model.get(), models.sampleRate(),
+                ChannelRecognizer recognizer = recognizers.open(model.get(), ModelFormat.SAMPLE_RATE,
                         new ChannelRecognizer.Identity(started.callId(), started.tenant(), channel,
                                 started.channelRoles().get(channel), started.language()));
                 ChannelState state = new ChannelState(recognizer,
@@ -252,9 +253,9 @@ public final class PartitionCalls implements AutoCloseable {
                     + call.channels.size() + " channels (" + call.started.channelRoles() + "), chunk names channel "
                     + chunk.channel()));
         }
-        if (chunk.sampleRate() != models.sampleRate()) {
+        if (chunk.sampleRate() != ModelFormat.SAMPLE_RATE) {
             return done(Outcome.rejected(Rejection.SAMPLE_RATE, "chunk of call " + chunk.callId() + " is at "
-                    + chunk.sampleRate() + " Hz; the models need " + models.sampleRate() + " Hz PCM16 mono"));
+                    + chunk.sampleRate() + " Hz; the models need " + ModelFormat.SAMPLE_RATE + " Hz PCM16 mono"));
         }
         ChannelState channel = call.channels.get(chunk.channel());
         call.tally.heard((chunk.startSample() + chunk.samples()) * 1000 / chunk.sampleRate());

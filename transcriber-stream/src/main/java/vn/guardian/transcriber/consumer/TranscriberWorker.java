@@ -51,7 +51,7 @@ import vn.guardian.transcriber.calls.Outcome;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.transcriber.calls.PartitionCalls;
 import vn.guardian.transcriber.recognition.RecognizerPool;
-import vn.guardian.transcriber.recognition.Models;
+import vn.guardian.voskmodels.VoskModels;
 import vn.guardian.contracts.transcript.PartialTranscript;
 
 /**
@@ -74,8 +74,8 @@ public final class TranscriberWorker implements Runnable {
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
-    private final KafkaClients clients;
-    private final Models models;
+    private final WorkerClients clients;
+    private final VoskModels models;
     private final RecognizerPool recognizers;
     private final TranscriberMetrics metrics;
     private final AudioEventSerde audio = EventSerdes.audio();
@@ -99,7 +99,7 @@ public final class TranscriberWorker implements Runnable {
                               CompletableFuture<Outcome> outcome) {
     }
 
-    TranscriberWorker(String name, KafkaClients clients, Models models, RecognizerPool recognizers,
+    TranscriberWorker(String name, WorkerClients clients, VoskModels models, RecognizerPool recognizers,
                       Executor decoders, TranscriberMetrics metrics, TranscriberProperties properties) {
         this.name = name;
         this.decoders = decoders;

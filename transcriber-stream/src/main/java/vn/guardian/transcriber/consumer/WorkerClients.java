@@ -27,14 +27,14 @@ import vn.guardian.contracts.serde.EventSerdes;
  * Builds the workers' Kafka clients from Spring's {@code spring.kafka.*} settings (bootstrap servers, security)
  * plus the settings the transcriber's delivery guarantees depend on.
  */
-public final class KafkaClients {
+public final class WorkerClients {
 
     private final Map<String, Object> consumerBase;
     private final Map<String, Object> producerBase;
     private final String groupId;
     private final String instanceId;
 
-    public KafkaClients(Map<String, Object> consumerBase, Map<String, Object> producerBase, String groupId,
+    public WorkerClients(Map<String, Object> consumerBase, Map<String, Object> producerBase, String groupId,
                         String instanceId) {
         this.consumerBase = Map.copyOf(consumerBase);
         this.producerBase = Map.copyOf(producerBase);
