@@ -42,14 +42,16 @@ class ApiDescriptionTest {
     @Test
     void everyServedRouteIsDescribedAndEveryDescribedRouteIsServed() {
         Set<String> served = new TreeSet<>();
-        RequestMappingHandlerMapping controllers = ingest.context().getBean(RequestMappingHandlerMapping.class);
-        for (Map.Entry<RequestMappingInfo, HandlerMethod> route : controllers.getHandlerMethods().entrySet()) {
-            if (!route.getValue().getBeanType().getPackageName().startsWith("vn.guardian")) {
-                continue; // actuator and framework endpoints are not the product's API
-            }
-            for (PathPattern path : route.getKey().getPatternsCondition().getPatterns()) {
-                route.getKey().getMethodsCondition().getMethods()
-                        .forEach(method -> served.add(method.name() + " " + normalized(path.getPatternString())));
+        for (RequestMappingHandlerMapping controllers
+                : ingest.context().getBeansOfType(RequestMappingHandlerMapping.class).values()) {
+            for (Map.Entry<RequestMappingInfo, HandlerMethod> route : controllers.getHandlerMethods().entrySet()) {
+                if (!route.getValue().getBeanType().getPackageName().startsWith("vn.guardian")) {
+                    continue; // actuator and framework endpoints are not the product's API
+                }
+                for (PathPattern path : route.getKey().getPatternsCondition().getPatterns()) {
+                    route.getKey().getMethodsCondition().getMethods()
+                            .forEach(method -> served.add(method.name() + " " + normalized(path.getPatternString())));
+                }
             }
         }
         // the WebSocket is a URL handler, not a controller; its upgrade request is a GET
