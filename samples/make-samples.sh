@@ -17,6 +17,12 @@ speak() {
 speak "Hello, thank you for calling. You are a stupid idiot, and I will kill you." abusive-call.wav 16000
 # Nothing harmful at all.
 speak "Hello, thank you for calling. How can I help you today?" clean-call.wav 16000
+# Three insulting utterances, none severe alone: the call escalates by the repeat rule (3 insults within 5 minutes).
+insults=("Listen, you stupid idiot." "You are a stupid moron." "Shut up, you idiot.")
+for i in "${!insults[@]}"; do
+  speak "${insults[$i]}" "$work/insult-$i.wav" 16000
+done
+sox "$work/insult-0.wav" "$work/insult-1.wav" "$work/insult-2.wav" three-insults-call.wav
 
 # Telephony stereo at 8 kHz: the agent (left) speaks first, the customer (right) answers after the agent stops.
 speak "Good morning, my name is Anna, I am calling about your order." "$work/agent.wav" 8000
@@ -29,7 +35,7 @@ sox -D -M "$work/agent-padded.wav" "$work/customer-padded.wav" -r 8000 -b 16 -e 
 # The same call as a PBX records it: G.711 mu-law, 8 bits per sample.
 sox -D stereo-8k-call.wav -e mu-law -b 8 stereo-8k-mulaw-call.wav
 
-soxi abusive-call.wav clean-call.wav stereo-8k-call.wav stereo-8k-mulaw-call.wav | grep -E "Input File|Channels|Sample Rate|Encoding|Duration"
+soxi abusive-call.wav clean-call.wav three-insults-call.wav stereo-8k-call.wav stereo-8k-mulaw-call.wav | grep -E "Input File|Channels|Sample Rate|Encoding|Duration"
 
 # A minute of back-and-forth: many utterances with pauses, so latency percentiles have enough data (benchmark).
 sentences=(

@@ -24,7 +24,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 1001 guardian \
  && useradd --system --uid 1001 --gid 1001 --home-dir /app --shell /usr/sbin/nologin guardian
-# Kafka Streams state (RocksDB stores); a named volume in compose so restarts restore from disk, not the changelog
+# Kafka Streams bookkeeping (checkpoints, locks); the stores are in memory and restore from their changelogs
 RUN mkdir -p /var/lib/guardian/streams && chown 1001:1001 /var/lib/guardian/streams
 ENV GUARDIAN_MODERATION_STATE_DIR=/var/lib/guardian/streams
 VOLUME /var/lib/guardian/streams

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,9 @@ import vn.guardian.benchmark.live.CallFeed;
 import vn.guardian.benchmark.live.KafkaCallFeed;
 import vn.guardian.benchmark.live.LiveLoad;
 import vn.guardian.benchmark.live.LiveRun;
-import vn.guardian.benchmark.pipeline.BenchPipeline;
 import vn.guardian.benchmark.pipeline.IngestClient;
+import vn.guardian.standalone.Pipeline;
+import vn.guardian.standalone.StandaloneSettings;
 import vn.guardian.benchmark.pipeline.VerdictRows;
 import vn.guardian.benchmark.raw.RawVosk;
 import vn.guardian.benchmark.report.Format;
@@ -76,11 +78,11 @@ public final class BenchmarkCommand {
         Path dataDir = Files.createTempDirectory("guardian-benchmark-");
         try (ResourceMonitor monitor = new ResourceMonitor()) {
             log("Starting the pipeline in this JVM");
-            try (BenchPipeline pipeline = BenchPipeline.start(dataDir, options.workers(), options.partitions());
+            try (Pipeline pipeline = Pipeline.start(StandaloneSettings.ephemeral(dataDir), tuning(options));
                  VerdictRows rows = new VerdictRows(pipeline.jdbcUrl())) {
                 monitor.watchPostgres(pipeline.postgresDataDir());
                 startup(pipeline);
-                IngestClient ingest = new IngestClient(pipeline.ingestUrl(), BenchPipeline.API_KEY, 4);
+                IngestClient ingest = new IngestClient(pipeline.ingestUrl(), pipeline.settings().apiKey(), 4);
                 PipelineThroughput throughput = new PipelineThroughput(ingest, rows, 2 * cores);
                 log("Warm-up: every sample once, until it has as many verdict rows as Vosk alone gave " + expectedRows);
                 throughput.confirmExpectedRows(samples, expectedRows, 2_000, 180_000);
@@ -133,7 +135,22 @@ public final class BenchmarkCommand {
         }
     }
 
-    private void startup(BenchPipeline pipeline) {
+    /** Standalone's pipeline with the benchmark's partitions and workers, and nothing but the CPU to limit it. */
+    private static Pipeline.Tuning tuning(BenchmarkOptions options) {
+        Map<String, Object> transcriber = new HashMap<>();
+        if (options.workers() > 0) {
+            transcriber.put("guardian.transcriber.workers", options.workers());
+        }
+        // the benchmark looks for the CPU limit, so the memory bound must not pause partitions first
+        transcriber.put("guardian.transcriber.max-recognizers", 64);
+        // the benchmark is one tenant carrying the whole load: lift the per-tenant fairness limits out of the way
+        Map<String, Object> ingest = Map.of("guardian.ingest.limits.max-concurrent-calls", 100_000,
+                "guardian.ingest.limits.requests-per-second", 1_000_000,
+                "guardian.ingest.limits.request-burst", 1_000_000);
+        return new Pipeline.Tuning(options.partitions(), Map.of(), transcriber, ingest);
+    }
+
+    private void startup(Pipeline pipeline) {
         Map<String, Object> startup = new LinkedHashMap<>();
         TextTable table = new TextTable("(4a) Start-up until ready (one JVM; later services find Spring's classes "
                 + "already loaded)", "part", "ready (ms)", "excluding model load (ms)", "< 10 s");
@@ -197,7 +214,7 @@ public final class BenchmarkCommand {
 
     private void live(IngestClient ingest, VerdictRows rows, Map<String, Integer> expectedRows,
                       List<SampleCall> samples, BenchmarkOptions options, Stats.Spread raw, ResourceMonitor monitor,
-                      BenchPipeline pipeline) throws Exception {
+                      Pipeline pipeline) throws Exception {
         ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "bench-live-clock");
             thread.setDaemon(true);
@@ -292,7 +309,7 @@ public final class BenchmarkCommand {
     }
 
     private Map<String, Object> liveLevel(LiveLoad load, List<SampleCall> samples, int calls, BenchmarkOptions options,
-                                          ResourceMonitor monitor, BenchPipeline pipeline) throws Exception {
+                                          ResourceMonitor monitor, Pipeline pipeline) throws Exception {
         monitor.resetPeaks();
         ResourceMonitor.Snapshot before = monitor.snapshot();
         MeterRegistry meters = pipeline.ingestContext().getBean(MeterRegistry.class);

@@ -3,7 +3,7 @@ package vn.guardian.benchmark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import vn.guardian.testsupport.EmbeddedKafka;
+import vn.guardian.embedded.EmbeddedKafka;
 
 /**
  * The command line: {@code [--quick] [--runs N] [--out FILE] [--samples DIR] [--copies N] [--levels 2,4,8]

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
-import vn.guardian.testsupport.EmbeddedKafka;
+import vn.guardian.embedded.EmbeddedKafka;
 
 class BenchmarkOptionsTest {
 

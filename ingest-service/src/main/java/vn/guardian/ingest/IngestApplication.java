@@ -5,16 +5,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** Accepts call audio over HTTP, normalizes it to 16 kHz PCM per channel, publishes it to Kafka; serves the read API. */
-@SpringBootApplication(excludeName = {
-        // ingest reads PostgreSQL through R2DBC only; moderation-stream, which shares the standalone classpath,
-        // owns JDBC and the Flyway migrations
-        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-        "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
-        "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
-        "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
-        "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration",
-        "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",
-        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
+@SpringBootApplication
 @ConfigurationPropertiesScan
 public class IngestApplication {
 

@@ -52,6 +52,8 @@ public final class RunningIngest implements AutoCloseable {
         properties.put("server.port", "0");
         properties.put("guardian.ingest.tenants." + TENANT + ".api-keys", API_KEY);
         properties.put("guardian.ingest.tenants." + OTHER_TENANT + ".api-keys", OTHER_API_KEY);
+        // the test classpath carries Flyway to create moderation-stream's schema; ingest itself never migrates
+        properties.put("spring.flyway.enabled", false);
         properties.putAll(overrides);
         return IngestApplication.application().run(CommandLine.args(properties));
     }

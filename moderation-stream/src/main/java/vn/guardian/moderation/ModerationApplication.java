@@ -6,9 +6,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import vn.guardian.moderation.cli.ModerationCli;
 
 /** moderation-stream: the Kafka Streams topology that decides transcripts and the sink that stores verdicts. */
-// plain Kafka clients only; in standalone other services put Spring Kafka on the shared classpath
-@SpringBootApplication(excludeName = {"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
-        "org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration"})
+@SpringBootApplication
 @EnableConfigurationProperties(ModerationProperties.class)
 public class ModerationApplication {
 

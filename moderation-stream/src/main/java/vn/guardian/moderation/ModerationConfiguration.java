@@ -2,10 +2,9 @@ package vn.guardian.moderation;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import vn.guardian.moderation.calls.CallAggregator;
@@ -20,7 +19,6 @@ import vn.guardian.moderation.sink.VerdictWriter;
 import vn.guardian.moderation.topology.ModerationMetrics;
 import vn.guardian.moderation.topology.ModerationStreams;
 import vn.guardian.moderation.topology.ModerationTopology;
-import vn.guardian.moderation.vocabulary.VocabularyReport;
 
 /** Wires the lexicons, the topology and the sink from {@link ModerationProperties}. */
 @Configuration(proxyBeanMethods = false)
@@ -38,27 +36,22 @@ class ModerationConfiguration {
 
     @Bean
     ModerationStreams moderationStreams(SegmentClassifier classifier, ModerationProperties properties,
-                                        MeterRegistry registry,
-                                        @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+                                        MeterRegistry registry, KafkaProperties kafka) {
         return new ModerationStreams(
                 ModerationTopology.buildTopology(classifier, new CallAggregator(properties.callRules().toRules()),
                         Clock.systemUTC(), properties.dedupeWindow(), properties.callRetention(),
                         new ModerationMetrics(registry)),
-                ModerationTopology.streamsConfig(properties.applicationId(), bootstrapServers,
+                ModerationTopology.streamsConfig(kafka.buildStreamsProperties(), properties.applicationId(),
                         properties.effectiveStateDir(), properties.replicationFactor()),
                 registry);
     }
 
     @Bean
     VerdictSink verdictSink(ConnectionFactory connectionFactory, ModerationProperties properties,
-                            MeterRegistry registry, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
-        return new VerdictSink(bootstrapServers, properties.sinkGroupId(), properties.sinkBatchSize(),
+                            MeterRegistry registry, KafkaProperties kafka) {
+        return new VerdictSink(kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
+                properties.sinkGroupId(), properties.sinkBatchSize(),
                 new VerdictWriter(connectionFactory, properties.sinkTimeout()), registry);
-    }
-
-    @Bean
-    VocabularyReport vocabularyReport(ModerationProperties properties) {
-        return new VocabularyReport(Lexicons.bundled(), properties.models(), Path.of(properties.effectiveModelCacheDir()));
     }
 
     @Bean

@@ -6,7 +6,7 @@ import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import vn.guardian.contracts.verdict.Category;
-import vn.guardian.moderation.calls.CallRules;
+import vn.guardian.moderation.calls.EscalationRules;
 import vn.guardian.moderation.classifier.Judges;
 import vn.guardian.moderation.classifier.Thresholds;
 import vn.guardian.moderation.model.ToxicityModels;
@@ -26,9 +26,6 @@ import vn.guardian.moderation.model.ToxicityModels;
  * @param sinkGroupId       consumer group of the PostgreSQL verdict sink
  * @param sinkBatchSize     most verdicts per sink poll, hence per database transaction
  * @param sinkTimeout       longest a database batch may take before it counts as failed and is retried
- * @param models            Vosk model per language whose vocabulary the lexicon is checked against at start-up:
- *                          a directory, or {@code bundled} for the English model inside transcriber-stream
- * @param modelCacheDir     where the bundled model is extracted; empty means {@code <tmpdir>/guardian-models}
  * @param classifier        which judges decide a segment: {@code combined} (lexicon and model), {@code lexicon} or
  *                          {@code model}
  * @param toxicityModels    learned toxicity model file per language, or {@code bundled} for the committed one;
@@ -48,14 +45,11 @@ public record ModerationProperties(
         @DefaultValue("guardian-verdict-sink") String sinkGroupId,
         @DefaultValue("500") int sinkBatchSize,
         @DefaultValue("30s") Duration sinkTimeout,
-        Map<String, String> models,
-        @DefaultValue("") String modelCacheDir,
         @DefaultValue("combined") String classifier,
         Map<String, String> toxicityModels) {
 
     public ModerationProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
-        models = models == null ? Map.of() : Map.copyOf(models);
         toxicityModels = toxicityModels == null || toxicityModels.isEmpty()
                 ? ToxicityModels.BUNDLED_LOCATIONS : Map.copyOf(toxicityModels);
     }
@@ -79,7 +73,7 @@ public record ModerationProperties(
     }
 
     /**
-     * {@link CallRules} as configured.
+     * {@link EscalationRules} as configured.
      *
      * @param escalateOn       categories of which one flagged segment escalates the call
      * @param repeatCategories categories whose flagged segments count towards the repeat rule
@@ -92,8 +86,8 @@ public record ModerationProperties(
             @DefaultValue("3") int repeatCount,
             @DefaultValue("5m") Duration repeatWindow) {
 
-        public CallRules toRules() {
-            return new CallRules(escalateOn, repeatCategories, repeatCount, repeatWindow);
+        public EscalationRules toRules() {
+            return new EscalationRules(escalateOn, repeatCategories, repeatCount, repeatWindow);
         }
     }
 
@@ -123,11 +117,5 @@ public record ModerationProperties(
     public String effectiveStateDir() {
         return stateDir == null || stateDir.isBlank()
                 ? System.getProperty("java.io.tmpdir") + "/guardian-moderation" : stateDir;
-    }
-
-    /** {@link #modelCacheDir()}, or the folder transcriber-stream extracts to by default, so both share it. */
-    public String effectiveModelCacheDir() {
-        return modelCacheDir == null || modelCacheDir.isBlank()
-                ? System.getProperty("java.io.tmpdir") + "/guardian-models" : modelCacheDir;
     }
 }

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import vn.guardian.contracts.Topics;
-import vn.guardian.contracts.audio.AudioEvent;
-import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.transcript.CallClosed;
+import vn.guardian.contracts.transcript.TranscriptEvent;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.testsupport.TestKafka;
 import vn.guardian.testsupport.TestPostgres;
@@ -39,16 +40,16 @@ class ModerationApplicationTest {
     Path stateDir;
 
     @Test
-    void transcriptBecomesAVerdictRowAndCallEndedClosesTheCallRow() throws Exception {
+    void transcriptBecomesAVerdictRowAndCallClosedClosesTheCallRow() throws Exception {
         try (TestKafka kafka = TestKafka.start(); TestPostgres postgres = TestPostgres.start()) {
             Map<String, Object> properties = new HashMap<>(postgres.springProperties());
             properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
             properties.put("server.port", "0");
             properties.put("guardian.moderation.state-dir", stateDir.toString());
             try (ConfigurableApplicationContext app = ModerationApplication.application().run(CommandLine.args(properties));
-                 KafkaProducer<String, TranscriptSegment> producer = new KafkaProducer<>(
+                 KafkaProducer<String, TranscriptEvent> producer = new KafkaProducer<>(
                          Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                         new StringSerializer(), EventSerdes.transcript().serializer())) {
+                         new StringSerializer(), EventSerdes.transcripts().serializer())) {
                 String base = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
                 await(() -> get(base + "/actuator/health/readiness").statusCode() == 200);
 
@@ -60,17 +61,14 @@ class ModerationApplicationTest {
                 await(() -> query(postgres, sql) != null);
                 assertThat(query(postgres, sql)).isEqualTo("ESCALATE CRITICAL");
 
-                // the call's verdict follows the segment, and CallEnded on the audio topic closes it
-                String call = "SELECT action || ' ' || segments || ' ' || open FROM call_verdicts WHERE call_id = '"
-                        + segment.callId() + "'";
-                await(() -> "ESCALATE 1 true".equals(query(postgres, call)));
-                try (KafkaProducer<String, AudioEvent> audio = new KafkaProducer<>(
-                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                        new StringSerializer(), EventSerdes.audio())) {
-                    audio.send(new ProducerRecord<>(Topics.AUDIO, segment.callId(), new CallEnded(segment.callId(),
-                            segment.tenant(), "completed", System.currentTimeMillis()))).get();
-                }
-                await(() -> "ESCALATE 1 false".equals(query(postgres, call)));
+                // the call's verdict follows the segment, and the transcriber's CallClosed closes it
+                String call = "SELECT action || ' ' || segments || ' ' || open || ' ' || close_reason || ' '"
+                        + " || (escalation->>'rule') FROM call_verdicts WHERE call_id = '" + segment.callId() + "'";
+                await(() -> "ESCALATE 1 true  segment".equals(query(postgres, call)));
+                producer.send(new ProducerRecord<>(Topics.TRANSCRIPTS, segment.callId(), new CallClosed(segment.callId(),
+                        segment.tenant(), "completed", 6000, List.of(1L), Map.of(), System.currentTimeMillis(),
+                        System.currentTimeMillis()))).get();
+                await(() -> "ESCALATE 1 false completed segment".equals(query(postgres, call)));
                 assertThat(get(base + "/actuator/prometheus").body())
                         .contains("guardian_utterance_end_latency_seconds_count")
                         .contains("guardian_verdicts_total{action=\"ESCALATE\"");

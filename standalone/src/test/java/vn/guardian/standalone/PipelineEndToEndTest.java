@@ -103,6 +103,27 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    void threeInsultsEscalateTheCallThroughTheApiThoughNoSegmentEscalatesAlone() throws Exception {
+        String callId = submit(SAMPLES.resolve("three-insults-call.wav"));
+
+        JsonNode call = closedCall(callId);
+        List<JsonNode> segments = new ArrayList<>();
+        call.get("segments").forEach(segments::add);
+        JsonNode summary = call.get("summary");
+
+        assertThat(segments).as("segments of %s", call).hasSize(3)
+                .allSatisfy(segment -> assertThat(segment.get("action").asString()).isEqualTo("FLAG"));
+        assertThat(summary.get("action").asString()).as("summary %s", summary).isEqualTo("ESCALATE");
+        assertThat(summary.get("escalation").get("rule").asString()).isEqualTo("repeat");
+        List<String> fired = new ArrayList<>();
+        summary.get("escalation").get("segmentIds").forEach(id -> fired.add(id.asString()));
+        assertThat(fired).containsExactlyElementsOf(segments.stream().map(s -> s.get("segmentId").asString()).toList());
+        assertThat(summary.get("segments").asLong()).isEqualTo(3);
+        assertThat(summary.get("countsByCategory").get("INSULT").asLong()).isEqualTo(3);
+        assertThat(summary.get("closeReason").asString()).isEqualTo("completed");
+    }
+
+    @Test
     void aCleanCallIsOnlyAllowed() throws Exception {
         String callId = submit(SAMPLES.resolve("clean-call.wav"));
 
@@ -218,6 +239,26 @@ class PipelineEndToEndTest {
         }
         throw new AssertionError("call " + callId + " did not get segments on " + channels
                 + " channel(s) within " + VERDICT_WAIT + "; last seen: " + segments);
+    }
+
+    /** Polls the read API until the call's summary says it closed (the transcriber's CallClosed reached the table). */
+    private static JsonNode closedCall(String callId) throws Exception {
+        long deadline = System.nanoTime() + VERDICT_WAIT.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(pipeline.ingestUrl() + "/v1/calls/" + callId))
+                    .header("X-Api-Key", API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+            last = response.body();
+            if (response.statusCode() == 200) {
+                JsonNode call = Json.MAPPER.readTree(response.body());
+                JsonNode summary = call.get("summary");
+                if (summary != null && !summary.isNull() && !summary.get("open").asBoolean()) {
+                    return call;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("call " + callId + " did not close within " + VERDICT_WAIT + "; last answer: " + last);
     }
 
     private static List<String> categoriesOf(JsonNode segment) {

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import vn.guardian.contracts.TopicLayout;
+import vn.guardian.embedded.EmbeddedKafka;
 
 /**
  * A real Kafka broker for integration tests, chosen in this one place: a Testcontainers {@code apache/kafka}

@@ -2,6 +2,7 @@ package vn.guardian.testsupport;
 
 import java.io.IOException;
 import java.util.Map;
+import vn.guardian.embedded.EmbeddedDatabase;
 
 /** A real PostgreSQL server for integration tests (zonky embedded binaries), with a {@code guardian} database. */
 public final class TestPostgres implements AutoCloseable {

@@ -1,14 +1,15 @@
 package vn.guardian.transcriber;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import vn.guardian.transcriber.recognition.RecognizerPool;
-import vn.guardian.transcriber.consumer.KafkaClients;
+import vn.guardian.transcriber.consumer.WorkerClients;
 import vn.guardian.transcriber.consumer.TranscriberMetrics;
 import vn.guardian.transcriber.consumer.TranscriberWorkers;
-import vn.guardian.transcriber.recognition.Models;
+import vn.guardian.voskmodels.VoskModels;
 
 /** Wires models, the recognizer pool and the worker threads. */
 @Configuration(proxyBeanMethods = false)
@@ -16,13 +17,13 @@ class TranscriberConfiguration {
 
     /** Loaded before anything consumes: the context (and so readiness) is up only once every model is. */
     @Bean(destroyMethod = "close")
-    Models models(TranscriberProperties properties) {
-        return Models.load(properties);
+    VoskModels models(TranscriberProperties properties) {
+        return VoskModels.load(properties.models(), Path.of(properties.modelCacheDir()), "guardian.transcriber.models.");
     }
 
     /** Takes the models so that Spring frees the warm recognizers before the models they were made from. */
     @Bean(destroyMethod = "close")
-    RecognizerPool recognizerPool(TranscriberProperties properties, Models models) {
+    RecognizerPool recognizerPool(TranscriberProperties properties, VoskModels models) {
         return new RecognizerPool(properties.maxRecognizers());
     }
 
@@ -32,13 +33,13 @@ class TranscriberConfiguration {
     }
 
     @Bean
-    KafkaClients kafkaClients(KafkaProperties kafka, TranscriberProperties properties) {
-        return new KafkaClients(kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
+    WorkerClients workerClients(KafkaProperties kafka, TranscriberProperties properties) {
+        return new WorkerClients(kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
                 properties.groupId(), properties.instanceId());
     }
 
     @Bean
-    TranscriberWorkers transcriberWorkers(TranscriberProperties properties, KafkaClients clients, Models models,
+    TranscriberWorkers transcriberWorkers(TranscriberProperties properties, WorkerClients clients, VoskModels models,
                                           RecognizerPool recognizers, TranscriberMetrics metrics) {
         return new TranscriberWorkers(properties, clients, models, recognizers, metrics);
     }

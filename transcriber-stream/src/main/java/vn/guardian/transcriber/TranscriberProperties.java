@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import vn.guardian.voskmodels.VoskModels;
 
 /**
  * Settings under {@code guardian.transcriber}.
@@ -15,7 +16,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param groupId        the Kafka consumer group
  * @param instanceId     stable name of this replica, part of every worker's {@code transactional.id}
  * @param maxRecognizers recognizers this replica may hold at once; a call beyond it goes to the DLQ
- * @param sampleRate     the rate the models expect and ingest normalizes to
  * @param modelCacheDir  where the bundled model is extracted, since Vosk needs a directory
  * @param partialInterval        at most one partial result per call channel this often; 0 turns partials off
  * @param recognizerIdleTimeout  a call that sends nothing this long is closed and its recognizers freed
@@ -25,16 +25,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("guardian.transcriber")
 public record TranscriberProperties(Map<String, String> models, Integer workers, String groupId, String instanceId,
-                                    Integer maxRecognizers, Integer sampleRate, String modelCacheDir,
+                                    Integer maxRecognizers, String modelCacheDir,
                                     Duration partialInterval, Duration recognizerIdleTimeout,
                                     Duration maxTransactionTime, Integer decodeThreads) {
 
-    /** The value of {@code models.en} that means "the model inside the jar". */
-    public static final String BUNDLED = "bundled";
-
     public TranscriberProperties {
         Map<String, String> withDefault = new HashMap<>();
-        withDefault.put("en", BUNDLED);
+        withDefault.put("en", VoskModels.BUNDLED);
         if (models != null) {
             withDefault.putAll(models);
         }
@@ -43,7 +40,6 @@ public record TranscriberProperties(Map<String, String> models, Integer workers,
         groupId = groupId == null || groupId.isBlank() ? "guardian-transcriber" : groupId;
         instanceId = instanceId == null || instanceId.isBlank() ? hostName() : instanceId;
         maxRecognizers = maxRecognizers == null ? 16 : maxRecognizers;
-        sampleRate = sampleRate == null ? 16000 : sampleRate;
         modelCacheDir = modelCacheDir == null || modelCacheDir.isBlank()
                 ? System.getProperty("java.io.tmpdir") + "/guardian-models" : modelCacheDir;
         partialInterval = partialInterval == null ? Duration.ofSeconds(1) : partialInterval;

@@ -1,5 +1,6 @@
 package vn.guardian.benchmark.audio;
 
+import vn.guardian.contracts.audio.ModelFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,10 +18,9 @@ import vn.guardian.contracts.audio.AudioChunk;
  */
 public record SampleCall(String name, byte[] wav, byte[] pcm) {
 
-    public static final int MODEL_RATE = 16_000;
     /** Ingest's default {@code guardian.ingest.chunk-duration}, and the live feed's chunk. */
     public static final int CHUNK_MS = 250;
-    public static final int CHUNK_BYTES = MODEL_RATE * CHUNK_MS / 1000 * 2;
+    public static final int CHUNK_BYTES = ModelFormat.SAMPLE_RATE * CHUNK_MS / 1000 * 2;
 
     /** The WAV's PCM, or empty with the reason printed when it is not 16 kHz 16-bit mono PCM. */
     public static SampleCall load(Path file) throws IOException {
@@ -43,7 +43,7 @@ public record SampleCall(String name, byte[] wav, byte[] pcm) {
                 rate = in.getInt(at + 12);
                 bits = in.getShort(at + 22);
             } else if (id == 0x61746164) { // "data"
-                if (format != 1 || channels != 1 || rate != MODEL_RATE || bits != 16) {
+                if (format != 1 || channels != 1 || rate != ModelFormat.SAMPLE_RATE || bits != 16) {
                     return null;
                 }
                 int end = Math.min(wav.length, at + 8 + size);
@@ -79,7 +79,7 @@ public record SampleCall(String name, byte[] wav, byte[] pcm) {
     }
 
     public double seconds() {
-        return pcm.length / 2.0 / MODEL_RATE;
+        return pcm.length / 2.0 / ModelFormat.SAMPLE_RATE;
     }
 
     public int chunkCount() {
@@ -94,6 +94,6 @@ public record SampleCall(String name, byte[] wav, byte[] pcm) {
 
     /** The chunk as ingest publishes it. */
     public AudioChunk chunk(String callId, int seq, long ingestedAt) {
-        return new AudioChunk(callId, 0, seq, (long) seq * CHUNK_BYTES / 2, MODEL_RATE, ingestedAt, chunkBytes(seq));
+        return new AudioChunk(callId, 0, seq, (long) seq * CHUNK_BYTES / 2, ModelFormat.SAMPLE_RATE, ingestedAt, chunkBytes(seq));
     }
 }

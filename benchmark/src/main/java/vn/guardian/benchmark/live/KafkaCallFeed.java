@@ -1,5 +1,6 @@
 package vn.guardian.benchmark.live;
 
+import vn.guardian.contracts.audio.ModelFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,7 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import vn.guardian.benchmark.audio.SampleCall;
-import vn.guardian.benchmark.pipeline.BenchPipeline;
+import vn.guardian.standalone.StandaloneSettings;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.audio.AudioEvent;
 import vn.guardian.contracts.audio.CallEnded;
@@ -47,8 +48,8 @@ public final class KafkaCallFeed implements CallFeed, AutoCloseable {
     @Override
     public CompletableFuture<String> start(SampleCall sample) {
         String callId = UUID.randomUUID().toString();
-        return send(callId, new CallStarted(callId, BenchPipeline.TENANT, "en",
-                new SourceFormat("pcm_s16le", SampleCall.MODEL_RATE, 1), List.of("mono"), SampleCall.MODEL_RATE,
+        return send(callId, new CallStarted(callId, StandaloneSettings.LOCAL_TENANT, "en",
+                new SourceFormat("pcm_s16le", ModelFormat.SAMPLE_RATE, 1), List.of("mono"), ModelFormat.SAMPLE_RATE,
                 Map.of(), System.currentTimeMillis())).thenApply(ignored -> callId);
     }
 
@@ -59,7 +60,7 @@ public final class KafkaCallFeed implements CallFeed, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> end(String callId) {
-        return send(callId, new CallEnded(callId, BenchPipeline.TENANT, "completed", System.currentTimeMillis()));
+        return send(callId, new CallEnded(callId, StandaloneSettings.LOCAL_TENANT, "completed", System.currentTimeMillis()));
     }
 
     private CompletableFuture<Void> send(String callId, AudioEvent event) {

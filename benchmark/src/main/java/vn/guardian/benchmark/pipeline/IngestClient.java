@@ -1,5 +1,6 @@
 package vn.guardian.benchmark.pipeline;
 
+import vn.guardian.contracts.audio.ModelFormat;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,7 +62,7 @@ public final class IngestClient implements vn.guardian.benchmark.live.CallFeed {
     @Override
     public CompletableFuture<String> start(SampleCall sample) {
         String body = "{\"language\":\"en\",\"format\":{\"encoding\":\"pcm_s16le\",\"sampleRate\":"
-                + SampleCall.MODEL_RATE + ",\"channels\":1}}";
+                + ModelFormat.SAMPLE_RATE + ",\"channels\":1}}";
         HttpRequest request = request("/v1/calls").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())

@@ -10,7 +10,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import vn.guardian.testsupport.EmbeddedDatabase;
+import vn.guardian.embedded.EmbeddedDatabase;
 
 /** Reads {@code segment_verdicts} rows as the benchmark's clock of record: one JDBC connection, read-only queries. */
 public final class VerdictRows implements AutoCloseable {

@@ -1,5 +1,6 @@
 package vn.guardian.benchmark.raw;
 
+import vn.guardian.contracts.audio.ModelFormat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import org.vosk.LogLevel;
 import org.vosk.Model;
 import vn.guardian.benchmark.audio.SampleCall;
 import vn.guardian.contracts.audio.AudioChunk;
-import vn.guardian.transcriber.recognition.BundledModel;
+import vn.guardian.voskmodels.BundledModel;
 import vn.guardian.transcriber.recognition.ChannelRecognizer;
 import vn.guardian.transcriber.recognition.RecognizerPool;
 
@@ -124,7 +125,7 @@ public final class RawVosk implements AutoCloseable {
         boolean decodeNext() throws IOException {
             AudioChunk chunk = chunks.get(next++);
             if (recognizer == null) {
-                recognizer = recognizers.open(model, SampleCall.MODEL_RATE,
+                recognizer = recognizers.open(model, ModelFormat.SAMPLE_RATE,
                         new ChannelRecognizer.Identity(chunk.callId(), "raw", chunk.channel(), "mono", "en"));
             }
             segments += recognizer.accept(chunk).isPresent() ? 1 : 0;

@@ -133,10 +133,6 @@ public final class ResourceMonitor implements AutoCloseable {
         return peakHeapBytes;
     }
 
-    public long currentRssBytes() {
-        return rssBytes("self");
-    }
-
     /** CPU time by service at one instant. */
     public record Snapshot(long nanos, Map<String, Long> cpuNanos) {
 

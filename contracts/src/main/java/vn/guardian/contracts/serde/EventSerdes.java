@@ -4,7 +4,6 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import vn.guardian.contracts.audio.AudioEvent;
 import vn.guardian.contracts.transcript.PartialTranscript;
-import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.contracts.verdict.CallVerdict;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 
@@ -19,8 +18,9 @@ public final class EventSerdes {
         return new AudioEventSerde();
     }
 
-    public static JsonSerde<TranscriptSegment> transcript() {
-        return new JsonSerde<>(TranscriptSegment.class);
+    /** {@code guardian.transcripts}: TranscriptSegment and CallClosed, told apart by a header. */
+    public static TranscriptEventSerde transcripts() {
+        return new TranscriptEventSerde();
     }
 
     public static JsonSerde<PartialTranscript> partialTranscript() {

@@ -20,7 +20,7 @@ import java.util.List;
  */
 public record TranscriptSegment(String segmentId, String callId, String tenant, int channel, String channelRole,
                                 long startMs, long endMs, String text, List<Word> words, String language,
-                                long closingChunkIngestedAt, long transcribedAt) {
+                                long closingChunkIngestedAt, long transcribedAt) implements TranscriptEvent {
 
     public TranscriptSegment {
         words = List.copyOf(words);

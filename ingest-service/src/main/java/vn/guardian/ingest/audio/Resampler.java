@@ -69,11 +69,6 @@ public final class Resampler {
         return outRate;
     }
 
-    /** Number of output samples for {@code inSamples} input samples. */
-    public int outputLength(int inSamples) {
-        return (int) ((long) inSamples * up / down);
-    }
-
     /** Converts a whole signal at once: a stream fed once and flushed. */
     public short[] resample(short[] in) {
         Stream stream = stream();

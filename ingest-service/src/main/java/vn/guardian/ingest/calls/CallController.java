@@ -13,18 +13,18 @@ import vn.guardian.ingest.tenant.ApiKeyFilter;
 @RestController
 public class CallController {
 
-    private final CallVerdicts verdicts;
+    private final CallReader calls;
 
-    public CallController(CallVerdicts verdicts) {
-        this.verdicts = verdicts;
+    public CallController(CallReader calls) {
+        this.calls = calls;
     }
 
     @GetMapping("/v1/calls/{callId}")
     public Mono<CallView> call(@PathVariable String callId, ServerWebExchange exchange) {
         String tenant = ApiKeyFilter.tenant(exchange);
-        CallRules.requireCallId(callId, "callId");
+        CallSyntax.requireCallId(callId, "callId");
         // same answer for "no such call" and "another tenant's call": existence never leaks across tenants
-        return verdicts.find(tenant, callId)
+        return calls.find(tenant, callId)
                 .switchIfEmpty(Mono.error(() -> new ProblemException(HttpStatus.NOT_FOUND, "call-not-found",
                         "Call not found", "No moderated segments for call " + callId
                         + " yet, or no such call for this tenant.")

@@ -2,8 +2,12 @@ package vn.guardian.ingest.calls;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** What an analyst reads about one call: its moderated segments in audio order and a summary. */
+/**
+ * What an analyst reads about one call: its moderated segments in audio order, and its summary, which is the call
+ * verdict moderation-stream computed (call rules included), as stored.
+ */
 public record CallView(String callId, String tenant, String language, List<Segment> segments, Summary summary) {
 
     public record Segment(String segmentId, int channel, String channelRole, long startMs, long endMs, String text,
@@ -19,10 +23,28 @@ public record CallView(String callId, String tenant, String language, List<Segme
     }
 
     /**
-     * @param flagged   segments whose action is FLAG
-     * @param escalated segments whose action is ESCALATE
-     * @param action    the strongest action of any segment
+     * The call verdict.
+     *
+     * @param segments         segments decided
+     * @param countsByCategory segments that matched each category
+     * @param maxSeverity      the highest segment severity
+     * @param riskScore        0..1
+     * @param action           ALLOW, FLAG or ESCALATE for the whole call, call rules included
+     * @param escalation       which rule escalated the call and on which segments; null unless ESCALATE
+     * @param open             false once the call closed: no segment follows
+     * @param closeReason      why it closed ({@code completed}, {@code idle-timeout}, {@code truncated}); null while open
+     * @param updatedAt        when moderation last changed it
      */
-    public record Summary(int segments, int flagged, int escalated, String action) {
+    public record Summary(long segments, Map<String, Long> countsByCategory, String maxSeverity, double riskScore,
+                          String action, EscalationView escalation, boolean open, String closeReason,
+                          Instant updatedAt) {
+    }
+
+    /**
+     * @param rule       {@code segment}, {@code escalate-on} or {@code repeat}
+     * @param detail     the rule in words
+     * @param segmentIds the segments that fired it
+     */
+    public record EscalationView(String rule, String detail, List<String> segmentIds) {
     }
 }

@@ -11,7 +11,7 @@ import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import vn.guardian.ingest.audio.AudioFormat;
-import vn.guardian.ingest.calls.CallRules;
+import vn.guardian.ingest.calls.CallSyntax;
 import vn.guardian.ingest.problem.ProblemException;
 
 /**
@@ -60,10 +60,10 @@ public record CallSpec(String callId, String language, AudioFormat format, List<
         rejectUnknown(root, FIELDS, "");
         String callId = null;
         if (present(root, "callId")) {
-            callId = CallRules.requireCallId(string(root, "callId", "callId"), "callId");
+            callId = CallSyntax.requireCallId(string(root, "callId", "callId"), "callId");
         }
         String language = present(root, "language") ? string(root, "language", "language") : "en";
-        if (!CallRules.LANGUAGE.matcher(language).matches()) {
+        if (!CallSyntax.LANGUAGE.matcher(language).matches()) {
             throw invalid("language", language, "'" + language + "' is not a language tag.",
                     "a BCP-47 tag such as vi, en or en-US");
         }
@@ -96,7 +96,7 @@ public record CallSpec(String callId, String language, AudioFormat format, List<
 
     private static List<String> roles(JsonNode root, int channels) {
         if (!present(root, "channelRoles")) {
-            return CallRules.defaultRoles(channels);
+            return CallSyntax.defaultRoles(channels);
         }
         JsonNode node = root.get("channelRoles");
         if (!node.isArray() || node.size() != channels) {
@@ -106,7 +106,7 @@ public record CallSpec(String callId, String language, AudioFormat format, List<
         List<String> roles = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode role = node.get(i);
-            if (!role.isString() || !CallRules.ROLE.matcher(role.stringValue()).matches()) {
+            if (!role.isString() || !CallSyntax.ROLE.matcher(role.stringValue()).matches()) {
                 throw invalid("channelRoles[" + i + "]", role.toString(), "A channel role is a lowercase word.",
                         "a lowercase word of up to 32 letters, digits, '_' or '-', e.g. agent");
             }

@@ -25,7 +25,7 @@ import reactor.netty.http.server.WebsocketServerSpec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import vn.guardian.ingest.IngestProperties;
-import vn.guardian.ingest.calls.CallRules;
+import vn.guardian.ingest.calls.CallSyntax;
 import vn.guardian.ingest.problem.ProblemException;
 import vn.guardian.ingest.tenant.ApiKeyFilter;
 
@@ -73,7 +73,7 @@ public class CallStream implements WebFluxConfigurer {
             String callId = java.net.URLDecoder.decode(parts[3], java.nio.charset.StandardCharsets.UTF_8);
             String tenant = ApiKeyFilter.tenant(exchange);
             return Mono.fromRunnable(() -> {
-                        CallRules.requireCallId(callId, "callId");
+                        CallSyntax.requireCallId(callId, "callId");
                         calls.requireOpen(tenant, callId);
                     })
                     // the session learns its tenant and call here, from the authenticated handshake

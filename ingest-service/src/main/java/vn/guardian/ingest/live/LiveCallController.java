@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 import vn.guardian.ingest.IngestProperties;
-import vn.guardian.ingest.calls.CallRules;
+import vn.guardian.ingest.calls.CallSyntax;
 import vn.guardian.ingest.problem.ProblemException;
 import vn.guardian.ingest.recording.RecordingUpload;
 import vn.guardian.ingest.tenant.ApiKeyFilter;
@@ -73,7 +73,7 @@ public class LiveCallController {
     public Mono<LiveCall.ChunkAck> chunk(@PathVariable String callId, @PathVariable String seq,
                                          ServerWebExchange exchange) {
         String tenant = ApiKeyFilter.tenant(exchange);
-        CallRules.requireCallId(callId, "callId");
+        CallSyntax.requireCallId(callId, "callId");
         long number = parseSeq(seq);
         long received = System.nanoTime();
         return body(exchange.getRequest(), maxChunkBytes, "guardian.ingest.max-chunk-size", "chunk")
@@ -84,7 +84,7 @@ public class LiveCallController {
     @PostMapping("/v1/calls/{callId}/end")
     public Mono<LiveCall.CallEnd> end(@PathVariable String callId, ServerWebExchange exchange) {
         String tenant = ApiKeyFilter.tenant(exchange);
-        CallRules.requireCallId(callId, "callId");
+        CallSyntax.requireCallId(callId, "callId");
         return blocking(() -> calls.end(tenant, callId));
     }
 

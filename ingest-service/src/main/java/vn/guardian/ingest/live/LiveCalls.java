@@ -1,5 +1,6 @@
 package vn.guardian.ingest.live;
 
+import vn.guardian.contracts.audio.ModelFormat;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -82,7 +83,7 @@ public class LiveCalls implements AutoCloseable {
     public Started start(String tenant, CallSpec spec) {
         String callId = spec.callId() != null ? spec.callId() : UUID.randomUUID().toString();
         LiveCall fresh = new LiveCall(callId, tenant, spec,
-                new CallNormalizer(callId, spec.format(), RecordingIngest.MODEL_SAMPLE_RATE, chunkSamples));
+                new CallNormalizer(callId, spec.format(), ModelFormat.SAMPLE_RATE, chunkSamples));
         LiveCall call = calls.putIfAbsent(callId, fresh);
         if (call == null) {
             call = fresh;
@@ -117,7 +118,7 @@ public class LiveCalls implements AutoCloseable {
                 long now = System.currentTimeMillis();
                 try {
                     publisher.publish(callId, List.of(new CallStarted(callId, tenant, spec.language(),
-                            spec.format().sourceFormat(), spec.channelRoles(), RecordingIngest.MODEL_SAMPLE_RATE,
+                            spec.format().sourceFormat(), spec.channelRoles(), ModelFormat.SAMPLE_RATE,
                             spec.metadata(), now)), "the same start request");
                 } catch (ProblemException unavailable) {
                     // forget it: a retry registers the call afresh (and with a client callId, the same one)

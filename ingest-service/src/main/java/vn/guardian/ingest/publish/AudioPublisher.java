@@ -32,7 +32,7 @@ public class AudioPublisher implements AutoCloseable {
     private final Timer publishLatency;
 
     public AudioPublisher(KafkaProperties kafka, IngestProperties properties, MeterRegistry meters) {
-        this.producer = new KafkaProducer<>(KafkaClients.producerConfig(kafka, properties.publish()));
+        this.producer = new KafkaProducer<>(PublishClients.producerConfig(kafka, properties.publish()));
         this.limits = properties.publish();
         this.chunksPublished = Counter.builder("guardian.ingest.chunks.published")
                 .description("Audio chunks acknowledged by Kafka").register(meters);

@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import vn.guardian.ingest.calls.CallRules;
+import vn.guardian.ingest.calls.CallSyntax;
 import vn.guardian.ingest.problem.ProblemException;
 import vn.guardian.ingest.tenant.ApiKeyFilter;
 
@@ -40,7 +40,7 @@ public class RecordingController {
                                                   @RequestHeader(name = LANGUAGE_HEADER, defaultValue = "en") String language,
                                                   @RequestHeader(name = ROLES_HEADER, required = false) String roles) {
         String tenant = ApiKeyFilter.tenant(exchange);
-        if (!CallRules.LANGUAGE.matcher(language).matches()) {
+        if (!CallSyntax.LANGUAGE.matcher(language).matches()) {
             return Mono.error(new ProblemException(HttpStatus.BAD_REQUEST, "invalid-language", "Invalid call language",
                     "'" + language + "' is not a language tag.").field(LANGUAGE_HEADER).value(language)
                     .fix("send a BCP-47 tag such as vi, en or en-US, or omit the header for en"));

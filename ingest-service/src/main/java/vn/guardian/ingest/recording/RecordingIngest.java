@@ -1,5 +1,6 @@
 package vn.guardian.ingest.recording;
 
+import vn.guardian.contracts.audio.ModelFormat;
 import org.springframework.stereotype.Component;
 import vn.guardian.ingest.IngestProperties;
 import vn.guardian.ingest.publish.AudioPublisher;
@@ -7,9 +8,6 @@ import vn.guardian.ingest.publish.AudioPublisher;
 /** Starts recording uploads with the service's limits: each becomes one call on the audio topic. */
 @Component
 public class RecordingIngest {
-
-    /** Small Vosk models expect 16 kHz. */
-    public static final int MODEL_SAMPLE_RATE = 16_000;
 
     private final AudioPublisher publisher;
     private final int chunkSamples;
@@ -25,7 +23,7 @@ public class RecordingIngest {
 
     /** Model-rate samples per published chunk. */
     public static int chunkSamples(IngestProperties properties) {
-        return (int) (properties.chunkDuration().toMillis() * MODEL_SAMPLE_RATE / 1000);
+        return (int) (properties.chunkDuration().toMillis() * ModelFormat.SAMPLE_RATE / 1000);
     }
 
     /**

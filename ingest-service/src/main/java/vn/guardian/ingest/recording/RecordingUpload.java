@@ -1,5 +1,6 @@
 package vn.guardian.ingest.recording;
 
+import vn.guardian.contracts.audio.ModelFormat;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +21,7 @@ import vn.guardian.ingest.audio.AudioFormat;
 import vn.guardian.ingest.audio.CallNormalizer;
 import vn.guardian.ingest.audio.WavHeader;
 import vn.guardian.ingest.audio.WavParser;
-import vn.guardian.ingest.calls.CallRules;
+import vn.guardian.ingest.calls.CallSyntax;
 import vn.guardian.ingest.problem.ProblemException;
 import vn.guardian.ingest.publish.AudioPublisher;
 
@@ -222,7 +223,7 @@ public final class RecordingUpload {
     private void audioStarts(AudioFormat audio) {
         format = audio;
         roles = channelRoles(rolesHeader, audio.channels());
-        normalizer = new CallNormalizer(callId, audio, RecordingIngest.MODEL_SAMPLE_RATE, chunkSamples);
+        normalizer = new CallNormalizer(callId, audio, ModelFormat.SAMPLE_RATE, chunkSamples);
     }
 
     /** Whole frames of audio go on, a partial frame waits for the next piece. */
@@ -283,7 +284,7 @@ public final class RecordingUpload {
         if (!startQueued) {
             startQueued = true;
             pending.add(0, new CallStarted(callId, tenant, language, format.sourceFormat(), roles,
-                    RecordingIngest.MODEL_SAMPLE_RATE, Map.of(), at));
+                    ModelFormat.SAMPLE_RATE, Map.of(), at));
         }
     }
 
@@ -317,10 +318,10 @@ public final class RecordingUpload {
 
     static List<String> channelRoles(String header, int channels) {
         if (header == null || header.isBlank()) {
-            return CallRules.defaultRoles(channels);
+            return CallSyntax.defaultRoles(channels);
         }
         List<String> roles = Arrays.stream(header.split(",")).map(String::trim).toList();
-        if (roles.size() != channels || !roles.stream().allMatch(role -> CallRules.ROLE.matcher(role).matches())) {
+        if (roles.size() != channels || !roles.stream().allMatch(role -> CallSyntax.ROLE.matcher(role).matches())) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-channel-roles", "Invalid channel roles",
                     "The recording has " + channels + " channel(s) but " + RecordingController.ROLES_HEADER + " names "
                             + roles.size() + " role(s), or a role is not a lowercase word.")

@@ -49,6 +49,12 @@ class CallsApiTest {
                     "[{\"category\":\"VIOLENCE_OR_THREAT\",\"score\":0.95,\"spans\":[{\"start\":7,\"end\":11,\"term\":\"hurt\"}]}]",
                     "CRITICAL", "ESCALATE");
             insert(db, "g1", "globex-call", RunningIngest.OTHER_TENANT, 0, "mono", 0, 900, "hi", "[]", "NONE", "ALLOW");
+            // the call verdict as moderation-stream's call table stored it: the API serves it, never recomputes it
+            callVerdict(db, CALL, RunningIngest.TENANT, 4, "{\"INSULT\":1,\"VIOLENCE_OR_THREAT\":1}", "CRITICAL", 0.71,
+                    "ESCALATE", "{\"rule\":\"escalate-on\",\"detail\":\"a flagged [VIOLENCE_OR_THREAT] segment\","
+                            + "\"segmentIds\":[\"s4\"]}", false, "completed");
+            callVerdict(db, "silent-call", RunningIngest.TENANT, 0, "{}", "NONE", 0, "ALLOW", "null", false,
+                    "idle-timeout");
         }
         Map<String, Object> properties = new HashMap<>(postgres.springProperties());
         properties.put("spring.kafka.bootstrap-servers", "127.0.0.1:" + freePort());
@@ -83,8 +89,29 @@ class CallsApiTest {
                 .containsEntry("lexiconVersion", "lex-7").containsEntry("decidedAt", "2026-11-25T10:00:00Z");
         assertThat(insult.get("categories")).isEqualTo(List.of(Map.of("category", "INSULT", "score", 0.8,
                 "spans", List.of(Map.of("start", 4, "end", 9, "term", "idiot")))));
-        assertThat(call.get("summary")).isEqualTo(Map.of("segments", 4, "flagged", 1, "escalated", 1,
-                "action", "ESCALATE"));
+        Map<String, Object> summary = (Map<String, Object>) call.get("summary");
+        assertThat(summary).containsEntry("segments", 4).containsEntry("maxSeverity", "CRITICAL")
+                .containsEntry("riskScore", 0.71).containsEntry("action", "ESCALATE").containsEntry("open", false)
+                .containsEntry("closeReason", "completed").containsEntry("updatedAt", "2026-11-25T10:00:00Z")
+                .containsEntry("countsByCategory", Map.of("INSULT", 1, "VIOLENCE_OR_THREAT", 1));
+        assertThat(summary.get("escalation")).isEqualTo(Map.of("rule", "escalate-on",
+                "detail", "a flagged [VIOLENCE_OR_THREAT] segment", "segmentIds", List.of("s4")));
+    }
+
+    @Test
+    void aClosedCallWithoutSpeechHasItsVerdictAndNoSegments() {
+        get("silent-call", RunningIngest.API_KEY).expectStatus().isOk().expectBody()
+                .jsonPath("$.segments.length()").isEqualTo(0)
+                .jsonPath("$.summary.action").isEqualTo("ALLOW")
+                .jsonPath("$.summary.escalation").doesNotExist()
+                .jsonPath("$.summary.closeReason").isEqualTo("idle-timeout");
+    }
+
+    @Test
+    void segmentsBeforeTheirCallVerdictIsStoredHaveNoSummaryYet() {
+        get("globex-call", RunningIngest.OTHER_API_KEY).expectStatus().isOk().expectBody()
+                .jsonPath("$.segments.length()").isEqualTo(1)
+                .jsonPath("$.summary").doesNotExist();
     }
 
     @Test
@@ -150,6 +177,28 @@ class CallsApiTest {
             insert.setString(11, action);
             insert.setTimestamp(12, Timestamp.from(DECIDED.minusMillis(300)));
             insert.setTimestamp(13, Timestamp.from(DECIDED));
+            insert.executeUpdate();
+        }
+    }
+
+    private static void callVerdict(Connection db, String callId, String tenant, long segments, String counts,
+                                    String maxSeverity, double risk, String action, String escalation, boolean open,
+                                    String closeReason) throws SQLException {
+        try (PreparedStatement insert = db.prepareStatement("""
+                INSERT INTO call_verdicts (call_id, tenant, segments, counts_by_category, max_severity, risk_score,
+                    action, escalation, open, close_reason, updated_at)
+                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, ?)""")) {
+            insert.setString(1, callId);
+            insert.setString(2, tenant);
+            insert.setLong(3, segments);
+            insert.setString(4, counts);
+            insert.setString(5, maxSeverity);
+            insert.setDouble(6, risk);
+            insert.setString(7, action);
+            insert.setString(8, escalation);
+            insert.setBoolean(9, open);
+            insert.setString(10, closeReason);
+            insert.setTimestamp(11, Timestamp.from(DECIDED));
             insert.executeUpdate();
         }
     }

@@ -33,13 +33,13 @@ import vn.guardian.moderation.model.ToxicityModels;
  * moderate [--eval FILE.csv] [--language vi|en] [--classifier combined|lexicon|model] [--model FILE] [FILE]
  *                                                        one JSON verdict per input line, or an evaluation report
  * train --language vi --data FILE.csv [--data ...] --out DIR   trains a toxicity model (see {@link TrainCommand})
- * vocabulary [--model DIR] [--language en]               lexicon words a Vosk model can never transcribe
  * </pre>
+ * The check of the lexicon against a Vosk model's vocabulary is the lexicon-coverage tool: this service carries no model.
  */
 public final class ModerationCli {
 
     /** The first arguments that select a command instead of the service. */
-    public static final Set<String> COMMANDS = Set.of("moderate", "train", "vocabulary");
+    public static final Set<String> COMMANDS = Set.of("moderate", "train");
     /** The service's default thresholds (moderation-stream.yml), so the CLI decides like the topology. */
     static final Thresholds DEFAULT_THRESHOLDS = new Thresholds(0.5, 0.9);
     /** Classifications before the latency is measured, so the figure is of compiled code, as in the service. */
@@ -58,8 +58,6 @@ public final class ModerationCli {
                      trains DIR/<language>.model from CSVs with text,label columns (labels: clean, a category
                      such as insult, offensive, hate or toxic); chooses the threshold on the --dev files
                      (default: 10 % of the data held out) and prints the figures and a threshold table
-                   vocabulary [--model DIR] [--language en]
-                     prints the lexicon words the Vosk model in DIR (default: the bundled English model) cannot output
             """;
 
     private ModerationCli() {
@@ -80,8 +78,6 @@ public final class ModerationCli {
                 case "train":
                     return TrainCommand.run(Options.parse(args, Set.of("--language", "--data", "--dev", "--out",
                             "--min-precision", "--seed", "--c", "--toxic-weight", "--features")), out);
-                case "vocabulary":
-                    return VocabularyCommand.run(Options.parse(args, Set.of("--model", "--language")), out, err);
                 default:
                     err.print(USAGE);
                     return 2;

@@ -4,14 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,7 +18,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -29,6 +26,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import vn.guardian.contracts.DeadLetter;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.serde.JsonSerde;
@@ -47,7 +45,10 @@ public final class VerdictSink implements SmartLifecycle {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    private final String bootstrapServers;
+    static final String SERVICE = "verdict-sink";
+
+    private final Map<String, Object> consumerBase;
+    private final Map<String, Object> producerBase;
     private final String groupId;
     private final int batchSize;
     private final VerdictWriter writer;
@@ -64,9 +65,14 @@ public final class VerdictSink implements SmartLifecycle {
     private volatile String lastError;
     private volatile long lastCommitAt;
 
-    public VerdictSink(String bootstrapServers, String groupId, int batchSize, VerdictWriter writer,
-                       MeterRegistry registry) {
-        this.bootstrapServers = bootstrapServers;
+    /**
+     * @param consumerBase client settings from {@code spring.kafka.*} for the verdict consumer (servers, security)
+     * @param producerBase the same for the DLQ producer
+     */
+    public VerdictSink(Map<String, Object> consumerBase, Map<String, Object> producerBase, String groupId,
+                       int batchSize, VerdictWriter writer, MeterRegistry registry) {
+        this.consumerBase = Map.copyOf(consumerBase);
+        this.producerBase = Map.copyOf(producerBase);
         this.groupId = groupId;
         this.batchSize = batchSize;
         this.writer = writer;
@@ -219,16 +225,10 @@ public final class VerdictSink implements SmartLifecycle {
     }
 
     private void deadLetter(KafkaProducer<byte[], byte[]> dlq, ConsumerRecord<byte[], byte[]> record, String reason) {
-        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(Topics.DLQ, null, record.key(), record.value(),
-                record.headers());
-        out.headers().add(Topics.DLQ_REASON_HEADER, utf8(reason == null ? "unknown" : reason));
-        out.headers().add(Topics.DLQ_SERVICE_HEADER, utf8("verdict-sink"));
-        out.headers().add(Topics.DLQ_SOURCE_TOPIC_HEADER, utf8(record.topic()));
-        out.headers().add(Topics.DLQ_SOURCE_PARTITION_HEADER, utf8(Integer.toString(record.partition())));
-        out.headers().add(Topics.DLQ_SOURCE_OFFSET_HEADER, utf8(Long.toString(record.offset())));
         try {
             // the offset is committed after this batch: the dead letter must be durable first
-            dlq.send(out).get(30, TimeUnit.SECONDS);
+            dlq.send(DeadLetter.record(record.key(), record.value(), record.headers(), reason, SERVICE,
+                    record.topic(), record.partition(), record.offset())).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Could not send unreadable verdict to " + Topics.DLQ, e);
         }
@@ -263,9 +263,8 @@ public final class VerdictSink implements SmartLifecycle {
         }
     }
 
-    private Properties consumerConfig() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private Map<String, Object> consumerConfig() {
+        Map<String, Object> props = new HashMap<>(consumerBase);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // only verdicts of committed Streams transactions: an aborted attempt never reaches the database
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -280,15 +279,10 @@ public final class VerdictSink implements SmartLifecycle {
         return props;
     }
 
-    private Properties producerConfig() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> props = new HashMap<>(producerBase);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return props;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

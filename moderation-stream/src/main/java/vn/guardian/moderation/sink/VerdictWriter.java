@@ -35,13 +35,14 @@ public final class VerdictWriter {
 
     static final String UPSERT_CALL = """
             INSERT INTO call_verdicts (call_id, tenant, segments, counts_by_category, max_severity, risk_score, action,
-                open, updated_at, stored_at)
-            VALUES (:callId, :tenant, :segments, :counts, :maxSeverity, :riskScore, :action, :open, :updatedAt,
-                clock_timestamp())
+                escalation, open, close_reason, updated_at, stored_at)
+            VALUES (:callId, :tenant, :segments, :counts, :maxSeverity, :riskScore, :action, :escalation, :open,
+                :closeReason, :updatedAt, clock_timestamp())
             ON CONFLICT (call_id) DO UPDATE SET
                 tenant = EXCLUDED.tenant, segments = EXCLUDED.segments, counts_by_category = EXCLUDED.counts_by_category,
                 max_severity = EXCLUDED.max_severity, risk_score = EXCLUDED.risk_score, action = EXCLUDED.action,
-                open = EXCLUDED.open, updated_at = EXCLUDED.updated_at, stored_at = clock_timestamp()
+                escalation = EXCLUDED.escalation, open = EXCLUDED.open, close_reason = EXCLUDED.close_reason,
+                updated_at = EXCLUDED.updated_at, stored_at = clock_timestamp()
             """;
 
     private final DatabaseClient client;
@@ -52,11 +53,6 @@ public final class VerdictWriter {
         this.client = DatabaseClient.create(connectionFactory);
         this.transaction = TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
         this.timeout = timeout;
-    }
-
-    /** Writes all of {@code verdicts} or none; returns once the transaction committed, throws otherwise. */
-    public void upsert(List<SegmentVerdict> verdicts) {
-        upsert(verdicts, List.of());
     }
 
     /**
@@ -92,7 +88,10 @@ public final class VerdictWriter {
                         .bind("maxSeverity", c.maxSeverity().name())
                         .bind("riskScore", c.riskScore())
                         .bind("action", c.action().name())
+                        .bind("escalation", Json.of(vn.guardian.contracts.serde.Json.MAPPER
+                                .writeValueAsBytes(c.escalation())))
                         .bind("open", c.open())
+                        .bind("closeReason", nonNull(c.closeReason()))
                         .bind("updatedAt", Instant.ofEpochMilli(c.updatedAt()))
                         .fetch().rowsUpdated()))
                 .then()

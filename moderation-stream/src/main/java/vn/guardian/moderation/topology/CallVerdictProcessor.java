@@ -11,13 +11,13 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import vn.guardian.contracts.audio.CallEnded;
+import vn.guardian.contracts.transcript.CallClosed;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 import vn.guardian.moderation.calls.CallAggregator;
 import vn.guardian.moderation.calls.CallState;
 
 /**
- * The call table: folds each segment verdict into its call's verdict, closes the call on CallEnded, and emits the
+ * The call table: folds each segment verdict into its call's verdict, closes the call on CallClosed, and emits the
  * new CallVerdict on every change. Calls untouched for the retention time are forgotten.
  */
 final class CallVerdictProcessor implements Processor<Object, Object, Object, Object> {
@@ -51,11 +51,11 @@ final class CallVerdictProcessor implements Processor<Object, Object, Object, Ob
         CallState next;
         if (record.value() instanceof SegmentVerdict verdict) {
             next = aggregator.add(previous, verdict, clock.millis());
-        } else if (record.value() instanceof CallEnded ended) {
-            next = aggregator.close(previous, ended, clock.millis());
+        } else if (record.value() instanceof CallClosed closed) {
+            next = aggregator.close(previous, closed, clock.millis());
         } else {
             throw new IllegalStateException("Call table got a " + record.value().getClass().getName()
-                    + "; only SegmentVerdict and CallEnded are wired to it");
+                    + "; only SegmentVerdict and CallClosed are wired to it");
         }
         calls.put(callId, next);
         context.forward(new Record<Object, Object>(callId, next.verdict(), record.timestamp()),

@@ -10,22 +10,28 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.guardian.contracts.DeadLetter;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.serde.EventSerdes;
-import vn.guardian.contracts.serde.JsonSerde;
+import vn.guardian.contracts.serde.TranscriptEventSerde;
+import vn.guardian.contracts.transcript.CallClosed;
+import vn.guardian.contracts.transcript.TranscriptEvent;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 import vn.guardian.moderation.classifier.SegmentClassifier;
 
 /**
- * Reads transcript bytes, drops segmentIds already decided within the dedupe window, classifies the rest, and
- * sends what it cannot read or decide to the dead-letter topic instead of failing the task.
+ * Reads transcript bytes, drops segmentIds already decided within the dedupe window, classifies the rest, passes
+ * each call's CallClosed on to the call table, and sends what it cannot read or decide to the dead-letter topic
+ * instead of failing the task.
  */
 final class ModerationProcessor implements Processor<byte[], byte[], Object, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(ModerationProcessor.class);
 
-    private final JsonSerde<TranscriptSegment> serde = EventSerdes.transcript();
+    static final String SERVICE = "moderation-stream";
+
+    private final TranscriptEventSerde serde = EventSerdes.transcripts();
     private final SegmentClassifier classifier;
     private final Clock clock;
     private final long dedupeWindowMs;
@@ -48,13 +54,23 @@ final class ModerationProcessor implements Processor<byte[], byte[], Object, Obj
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        TranscriptSegment segment;
+        TranscriptEvent event;
         try {
-            segment = serde.deserialize(Topics.TRANSCRIPTS, record.value());
+            event = serde.deserialize(Topics.TRANSCRIPTS, record.headers(), record.value());
         } catch (SerializationException e) {
             deadLetter(record, e.getMessage());
             return;
         }
+        if (event instanceof CallClosed closed) {
+            if (closed.callId() == null || closed.callId().isBlank()) {
+                deadLetter(record, "CallClosed has no callId; the transcriber must set it to the record key");
+                return;
+            }
+            context.forward(new Record<Object, Object>(closed.callId(), closed, record.timestamp()),
+                    ModerationTopology.CALL_TABLE);
+            return;
+        }
+        TranscriptSegment segment = (TranscriptSegment) event;
         String invalid = invalid(segment);
         if (invalid != null) {
             deadLetter(record, invalid);
@@ -104,7 +120,11 @@ final class ModerationProcessor implements Processor<byte[], byte[], Object, Obj
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {
-        Record<Object, Object> dead = DeadLetters.of(record, reason, context.recordMetadata());
+        Record<Object, Object> dead = new Record<>(record.key(), record.value(), record.timestamp(),
+                DeadLetter.headers(record.headers(), reason, SERVICE,
+                        context.recordMetadata().map(m -> m.topic()).orElse(null),
+                        context.recordMetadata().map(m -> m.partition()).orElse(-1),
+                        context.recordMetadata().map(m -> m.offset()).orElse(-1L)));
         log.warn("Transcript record at {} sent to {}: {}", context.recordMetadata().orElse(null), Topics.DLQ, reason);
         metrics.deadLetter();
         context.forward(dead, ModerationTopology.DLQ_SINK);

@@ -2,6 +2,7 @@ package vn.guardian.moderation.topology;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -19,8 +20,9 @@ import vn.guardian.moderation.classifier.SegmentClassifier;
 /**
  * Transcripts in, one verdict per distinct segment out: {@code guardian.transcripts} → dedupe by segmentId →
  * classify → {@code guardian.verdicts} keyed by callId; unreadable records → {@code guardian.dlq}. Every verdict
- * also updates the call table, which CallEnded events from {@code guardian.audio} close; each change goes to the
- * compacted {@code guardian.call-verdicts}.
+ * also updates the call table, which the call's CallClosed (the last record of the call on the same topic) closes;
+ * each change goes to the compacted {@code guardian.call-verdicts}. One input topic: no co-partitioning, no
+ * timestamp alignment between topics.
  */
 public final class ModerationTopology {
 
@@ -32,8 +34,6 @@ public final class ModerationTopology {
     static final String PROCESSOR = "moderate";
     static final String VERDICT_SINK = "verdicts";
     static final String DLQ_SINK = "dead-letters";
-    static final String AUDIO_SOURCE = "audio";
-    static final String CALL_ENDED = "call-ended";
     static final String CALL_TABLE = "call-table";
     static final String CALL_VERDICT_SINK = "call-verdicts-out";
     /** Verdicts must become visible quickly: an exactly-once commit is what makes them readable downstream. */
@@ -50,40 +50,37 @@ public final class ModerationTopology {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TRANSCRIPTS);
         topology.addProcessor(PROCESSOR, () -> new ModerationProcessor(classifier, clock, dedupeWindow, metrics),
                 SOURCE);
+        // in-memory stores, changelogged: restored from their changelog topics at start, and no RocksDB native
+        // library in the jar (70 MB); a 6 h dedupe window of segment ids is a few MB of heap per 100k segments
         topology.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(SEEN_SEGMENTS, dedupeWindow, dedupeWindow, false),
+                Stores.inMemoryWindowStore(SEEN_SEGMENTS, dedupeWindow, dedupeWindow, false),
                 Serdes.String(), Serdes.Long()), PROCESSOR);
         topology.addSink(VERDICT_SINK, Topics.VERDICTS, EventSerdes.callId().serializer(),
                 EventSerdes.segmentVerdict().serializer(), PROCESSOR);
-        // bytes in here too: audio chunks are skipped by their header without ever being parsed
-        topology.addSource(AUDIO_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.AUDIO);
-        topology.addProcessor(CALL_ENDED, () -> new CallEndedProcessor(metrics), AUDIO_SOURCE);
-        topology.addProcessor(CALL_TABLE, () -> new CallVerdictProcessor(calls, clock, callRetention),
-                PROCESSOR, CALL_ENDED);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CALL_VERDICTS_STORE),
+        topology.addProcessor(CALL_TABLE, () -> new CallVerdictProcessor(calls, clock, callRetention), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CALL_VERDICTS_STORE),
                 Serdes.String(), new JsonSerde<>(CallState.class)), CALL_TABLE);
         topology.addSink(CALL_VERDICT_SINK, Topics.CALL_VERDICTS, EventSerdes.callId().serializer(),
                 EventSerdes.callVerdict().serializer(), CALL_TABLE);
-        topology.addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR,
-                CALL_ENDED);
+        topology.addSink(DLQ_SINK, Topics.DLQ, new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
     }
 
-    /** Streams configuration; every setting that differs from Kafka's default says why. */
-    public static Properties streamsConfig(String applicationId, String bootstrapServers, String stateDir,
+    /**
+     * Streams configuration on top of {@code base}, the client settings from {@code spring.kafka.*} (bootstrap
+     * servers, security, ssl, properties); every setting that differs from Kafka's default says why.
+     */
+    public static Properties streamsConfig(Map<String, Object> base, String applicationId, String stateDir,
                                            int replicationFactor) {
         Properties props = new Properties();
+        props.putAll(base);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         // dedupe state and verdicts commit atomically: a replayed segment is never decided twice
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // internal topics as durable as the cluster allows; -1 takes the broker's default.replication.factor
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         // under exactly-once, read_committed readers see a verdict only after the commit: keep it short
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
-        // segments and CallEnded need no timestamp alignment across the two input topics: never hold a segment
-        // back waiting for audio-topic data with an older timestamp
-        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // the dedupe store lives on local disk, per instance
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         return props;

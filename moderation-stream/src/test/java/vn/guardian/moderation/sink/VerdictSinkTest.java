@@ -37,6 +37,7 @@ import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.verdict.Action;
 import vn.guardian.contracts.verdict.CallVerdict;
+import vn.guardian.contracts.verdict.Escalation;
 import vn.guardian.contracts.verdict.Category;
 import vn.guardian.contracts.verdict.CategoryScore;
 import vn.guardian.contracts.verdict.ScoreSource;
@@ -112,10 +113,12 @@ class VerdictSinkTest {
                 new StringSerializer(), EventSerdes.callVerdict().serializer())) {
             long now = System.currentTimeMillis();
             calls.send(new ProducerRecord<>(Topics.CALL_VERDICTS, callId, new CallVerdict(callId, "tenant-a", 1,
-                    Map.of(Category.INSULT, 1L), Severity.MEDIUM, 0.275, Action.FLAG, true, now))).get();
+                    Map.of(Category.INSULT, 1L), Severity.MEDIUM, 0.275, Action.FLAG, null, true, null, now))).get();
             send(verdict(callId, "seg-1", Action.FLAG));
             calls.send(new ProducerRecord<>(Topics.CALL_VERDICTS, callId, new CallVerdict(callId, "tenant-a", 3,
-                    Map.of(Category.INSULT, 3L), Severity.MEDIUM, 0.626, Action.ESCALATE, false, now + 10))).get();
+                    Map.of(Category.INSULT, 3L), Severity.MEDIUM, 0.626, Action.ESCALATE,
+                    new Escalation(Escalation.REPEAT, "3 flagged [INSULT] segments", List.of("seg-1", "seg-2", "seg-3")),
+                    false, "completed", now + 10))).get();
         }
 
         await(() -> "f".equals(query(postgres, "SELECT open FROM call_verdicts WHERE call_id = '" + callId + "'")));
@@ -124,6 +127,9 @@ class VerdictSinkTest {
         assertThat(query(postgres, "SELECT segments || ' ' || action || ' ' || risk_score || ' ' || "
                 + "(counts_by_category->>'INSULT') FROM call_verdicts WHERE call_id = '" + callId + "'"))
                 .isEqualTo("3 ESCALATE 0.626 3");
+        assertThat(query(postgres, "SELECT close_reason || ' ' || (escalation->>'rule') || ' ' || "
+                + "(escalation->'segmentIds'->>2) FROM call_verdicts WHERE call_id = '" + callId + "'"))
+                .isEqualTo("completed repeat seg-3");
         await(() -> "1".equals(query(postgres, "SELECT count(*) FROM segment_verdicts WHERE call_id = '"
                 + callId + "'")));
     }
@@ -187,7 +193,8 @@ class VerdictSinkTest {
         ConnectionFactory connections = ConnectionFactories.get(ConnectionFactoryOptions.parse(r2dbcUrl).mutate()
                 .option(ConnectionFactoryOptions.USER, TestPostgres.USER)
                 .option(ConnectionFactoryOptions.PASSWORD, TestPostgres.PASSWORD).build());
-        VerdictSink sink = new VerdictSink(kafka.bootstrapServers(), groupId, 100,
+        Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        VerdictSink sink = new VerdictSink(clients, clients, groupId, 100,
                 new VerdictWriter(connections, Duration.ofSeconds(5)), registry);
         sink.start();
         closeAfter.add(sink::stop);

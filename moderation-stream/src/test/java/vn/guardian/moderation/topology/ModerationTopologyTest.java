@@ -28,20 +28,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vn.guardian.contracts.Topics;
-import vn.guardian.contracts.audio.CallEnded;
-import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.serde.TranscriptEventSerde;
+import vn.guardian.contracts.transcript.CallClosed;
+import vn.guardian.contracts.transcript.TranscriptEvent;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.contracts.verdict.Action;
 import vn.guardian.contracts.verdict.CallVerdict;
 import vn.guardian.contracts.verdict.Category;
 import vn.guardian.contracts.verdict.CategoryScore;
+import vn.guardian.contracts.verdict.Escalation;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 import vn.guardian.contracts.verdict.Severity;
 import vn.guardian.contracts.verdict.Span;
 import vn.guardian.moderation.Segments;
 import vn.guardian.moderation.calls.CallAggregator;
-import vn.guardian.moderation.calls.CallRules;
+import vn.guardian.moderation.calls.EscalationRules;
 import vn.guardian.moderation.classifier.Judges;
 import vn.guardian.moderation.classifier.SegmentClassifier;
 import vn.guardian.moderation.classifier.Thresholds;
@@ -57,28 +59,27 @@ class ModerationTopologyTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
-    private TestInputTopic<String, TranscriptSegment> transcripts;
+    private TestInputTopic<String, TranscriptEvent> transcripts;
     private TestInputTopic<String, byte[]> rawTranscripts;
     private TestOutputTopic<String, SegmentVerdict> verdicts;
     private TestOutputTopic<byte[], byte[]> deadLetters;
-    private TestInputTopic<String, byte[]> audio;
     private TestOutputTopic<String, CallVerdict> callVerdicts;
 
     @BeforeEach
     void start() {
         SegmentClassifier classifier = new SegmentClassifier(Lexicons.bundled(), ToxicityModels.bundled(),
                 Judges.COMBINED, new Thresholds(0.5, 0.9), Map.of());
-        Properties config = ModerationTopology.streamsConfig("moderation-test", "unused:9092", stateDir.toString(), 1);
+        Properties config = ModerationTopology.streamsConfig(Map.of("bootstrap.servers", "unused:9092"),
+                "moderation-test", stateDir.toString(), 1);
         driver = new TopologyTestDriver(ModerationTopology.buildTopology(classifier,
-                new CallAggregator(CallRules.defaults()), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(1),
+                new CallAggregator(EscalationRules.defaults()), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(1),
                 Duration.ofHours(6), new ModerationMetrics(registry)), config);
         transcripts = driver.createInputTopic(Topics.TRANSCRIPTS, new StringSerializer(),
-                EventSerdes.transcript().serializer());
+                EventSerdes.transcripts().serializer());
         rawTranscripts = driver.createInputTopic(Topics.TRANSCRIPTS, new StringSerializer(), new ByteArraySerializer());
         verdicts = driver.createOutputTopic(Topics.VERDICTS, EventSerdes.callId().deserializer(),
                 EventSerdes.segmentVerdict().deserializer());
         deadLetters = driver.createOutputTopic(Topics.DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        audio = driver.createInputTopic(Topics.AUDIO, new StringSerializer(), new ByteArraySerializer());
         callVerdicts = driver.createOutputTopic(Topics.CALL_VERDICTS, EventSerdes.callId().deserializer(),
                 EventSerdes.callVerdict().deserializer());
     }
@@ -166,9 +167,13 @@ class ModerationTopologyTest {
 
     @Test
     void configSetsExactlyOnceAndAShortCommitInterval() throws Exception {
-        Properties config = ModerationTopology.streamsConfig("a", "b:9092", Files.createTempDirectory("s").toString(), 3);
+        Map<String, Object> fromSpringKafka = Map.of("bootstrap.servers", "b:9092", "security.protocol", "SSL");
+        Properties config = ModerationTopology.streamsConfig(fromSpringKafka, "a",
+                Files.createTempDirectory("s").toString(), 3);
         assertThat(config).containsEntry("processing.guarantee", "exactly_once_v2")
-                .containsEntry("replication.factor", 3).containsEntry("commit.interval.ms", 100L);
+                .containsEntry("replication.factor", 3).containsEntry("commit.interval.ms", 100L)
+                .containsEntry("security.protocol", "SSL").containsEntry("bootstrap.servers", "b:9092")
+                .doesNotContainKey("max.task.idle.ms");
     }
 
     @Test
@@ -205,64 +210,73 @@ class ModerationTopologyTest {
         }
 
         assertThat(verdicts.readValuesToList()).extracting(SegmentVerdict::action).containsOnly(Action.FLAG);
-        Map<String, List<Action>> actions = callVerdicts.readKeyValuesToList().stream().collect(Collectors.groupingBy(
+        var calls = callVerdicts.readKeyValuesToList();
+        Map<String, List<Action>> actions = calls.stream().collect(Collectors.groupingBy(
                 kv -> kv.key, Collectors.mapping(kv -> kv.value.action(), Collectors.toList())));
         assertThat(actions.get("call-7")).containsExactly(Action.FLAG, Action.FLAG, Action.ESCALATE);
+        Escalation why = calls.stream().filter(kv -> kv.key.equals("call-7")).reduce((a, b) -> b).orElseThrow()
+                .value.escalation();
+        assertThat(why.rule()).isEqualTo(Escalation.REPEAT);
+        assertThat(why.segmentIds()).containsExactly(Segments.segment("call-7", 0, "en", "x").segmentId(),
+                Segments.segment("call-7", 60_000, "en", "x").segmentId(),
+                Segments.segment("call-7", 120_000, "en", "x").segmentId());
+        assertThat(why.detail()).contains("3 flagged", "INSULT", "PT5M");
         assertThat(actions.get("call-8")).as("spread over six minutes").containsExactly(Action.FLAG, Action.FLAG,
                 Action.FLAG);
     }
 
     @Test
     void oneFlaggedThreatEscalatesTheCallThoughTheSegmentIsOnlyFlagged() {
-        transcripts.pipeInput("call-9", Segments.segment("call-9", 0, "en", "i am going to punch you"));
+        TranscriptSegment threat = Segments.segment("call-9", 0, "en", "i am going to punch you");
+        transcripts.pipeInput("call-9", threat);
 
         assertThat(verdicts.readValue().action()).isEqualTo(Action.FLAG);
         CallVerdict call = callVerdicts.readValue();
         assertThat(call.action()).isEqualTo(Action.ESCALATE);
         assertThat(call.countsByCategory()).containsEntry(Category.VIOLENCE_OR_THREAT, 1L);
+        assertThat(call.escalation().rule()).isEqualTo(Escalation.ESCALATE_ON);
+        assertThat(call.escalation().segmentIds()).containsExactly(threat.segmentId());
+        assertThat(call.escalation().detail()).contains("VIOLENCE_OR_THREAT");
     }
 
     @Test
-    void callEndedOnTheAudioTopicClosesTheCallAndChunksAreIgnored() {
+    void callClosedAfterTheLastSegmentClosesTheCall() {
         transcripts.pipeInput("call-10", Segments.segment("call-10", 0, "en", "you idiot"));
-        audio.pipeInput(audioRecord("call-10", "CallStarted", "{\"callId\":\"call-10\"}"));
-        audio.pipeInput(audioRecord("call-10", "AudioChunk", "\u0001\u0002 not json, raw pcm"));
-        audio.pipeInput(new TestRecord<>("call-10", new byte[] {1, 2, 3}));
-        audio.pipeInput(audioRecord("call-10", "CallEnded", EventSerdes.audio().serialize(Topics.AUDIO,
-                new RecordHeaders(), new CallEnded("call-10", "tenant-a", "completed", NOW.toEpochMilli()))));
-        audio.pipeInput(audioRecord("call-11", "CallEnded", EventSerdes.audio().serialize(Topics.AUDIO,
-                new RecordHeaders(), new CallEnded("call-11", "tenant-b", "idle-timeout", NOW.toEpochMilli()))));
+        transcripts.pipeInput("call-10", closed("call-10", "tenant-a", "completed"));
+        transcripts.pipeInput("call-11", closed("call-11", "tenant-b", "idle-timeout"));
+        transcripts.pipeInput("call-10", closed("call-10", "tenant-a", "completed"));
 
         List<CallVerdict> calls = callVerdicts.readValuesToList();
-        assertThat(calls).extracting(CallVerdict::callId).containsExactly("call-10", "call-10", "call-11");
+        assertThat(calls).extracting(CallVerdict::callId).containsExactly("call-10", "call-10", "call-11", "call-10");
         assertThat(calls.get(0).open()).isTrue();
         CallVerdict closed = calls.get(1);
         assertThat(closed.open()).isFalse();
+        assertThat(closed.closeReason()).isEqualTo("completed");
         assertThat(closed.segments()).isEqualTo(1);
         assertThat(closed.action()).isEqualTo(Action.FLAG);
+        assertThat(closed.escalation()).isNull();
         assertThat(calls.get(2)).as("a call without segments still closes")
-                .extracting(CallVerdict::tenant, CallVerdict::segments, CallVerdict::open)
-                .containsExactly("tenant-b", 0L, false);
+                .extracting(CallVerdict::tenant, CallVerdict::segments, CallVerdict::open, CallVerdict::closeReason)
+                .containsExactly("tenant-b", 0L, false, "idle-timeout");
+        assertThat(calls.get(3)).as("a repeated CallClosed changes nothing").isEqualTo(closed);
+        assertThat(verdicts.readValuesToList()).hasSize(1);
         assertThat(deadLetters.isEmpty()).isTrue();
     }
 
     @Test
-    void unreadableCallEndedIsADeadLetter() {
-        audio.pipeInput(audioRecord("call-12", "CallEnded", "{broken"));
+    void unreadableCallClosedIsADeadLetter() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(TranscriptEventSerde.EVENT_HEADER, "CallClosed".getBytes(StandardCharsets.UTF_8));
+        rawTranscripts.pipeInput(new TestRecord<>("call-12", "{broken".getBytes(StandardCharsets.UTF_8), headers, NOW));
 
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
-        assertThat(header(dead, Topics.DLQ_REASON_HEADER)).contains("CallEnded");
-        assertThat(header(dead, Topics.DLQ_SOURCE_TOPIC_HEADER)).isEqualTo(Topics.AUDIO);
+        assertThat(header(dead, Topics.DLQ_REASON_HEADER)).contains("CallClosed");
+        assertThat(header(dead, Topics.DLQ_SOURCE_TOPIC_HEADER)).isEqualTo(Topics.TRANSCRIPTS);
+        assertThat(header(dead, Topics.DLQ_SERVICE_HEADER)).isEqualTo("moderation-stream");
         assertThat(callVerdicts.isEmpty()).isTrue();
     }
 
-    private static TestRecord<String, byte[]> audioRecord(String callId, String event, String value) {
-        return audioRecord(callId, event, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static TestRecord<String, byte[]> audioRecord(String callId, String event, byte[] value) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(AudioEventSerde.EVENT_HEADER, event.getBytes(StandardCharsets.UTF_8));
-        return new TestRecord<>(callId, value, headers, NOW);
+    private static CallClosed closed(String callId, String tenant, String reason) {
+        return new CallClosed(callId, tenant, reason, 7000, List.of(1L), Map.of(), NOW.toEpochMilli(), NOW.toEpochMilli());
     }
 }

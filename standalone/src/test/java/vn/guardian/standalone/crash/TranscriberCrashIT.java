@@ -39,7 +39,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,8 @@ import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.audio.CallStarted;
 import vn.guardian.contracts.audio.SourceFormat;
 import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.transcript.CallClosed;
+import vn.guardian.contracts.transcript.TranscriptEvent;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 import vn.guardian.moderation.ModerationApplication;
@@ -61,11 +66,14 @@ import vn.guardian.testsupport.TestPostgres;
  * The transcriber's crash promise, end to end: real KRaft broker processes, two transcriber replicas in their own
  * JVMs, moderation-stream and PostgreSQL. The same calls are streamed twice at real-time pace, once with both
  * replicas up (the baseline) and once while one replica is {@code kill -9}ed in the middle of an utterance.
- * Every utterance must still reach PostgreSQL exactly once, with the text the baseline heard.
+ * Every utterance must still reach PostgreSQL exactly once, with the text the baseline heard. Then a third replica
+ * halts itself between a call's last segments and its CallClosed (same transaction): the call must still close
+ * exactly once, after exactly those segments.
  *
  * <p>One broker by default ({@code -Dguardian.crash.brokers=3} runs three): the machine this runs on has two cores
  * shared by broker, replicas, moderation and PostgreSQL, and the property under test is the transcriber's.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TranscriberCrashIT {
 
     private static final Logger log = LoggerFactory.getLogger(TranscriberCrashIT.class);
@@ -98,6 +106,10 @@ class TranscriberCrashIT {
     private static ConfigurableApplicationContext moderation;
     private static TranscriberReplica victim;
     private static TranscriberReplica survivor;
+    /** Halts itself with a call's last segments sent and its CallClosed not: the crash between the two. */
+    private static TranscriberReplica closer;
+    private static List<String> baselineCalls;
+    private static Map<String, List<Row>> baseline;
     private static CallAudio agent;
     private static CallAudio customer;
 
@@ -145,7 +157,7 @@ class TranscriberCrashIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[]{victim, survivor, moderation, postgres, kafka}) {
+        for (AutoCloseable part : new AutoCloseable[]{victim, survivor, closer, moderation, postgres, kafka}) {
             if (part != null) {
                 try {
                     part.close();
@@ -157,10 +169,11 @@ class TranscriberCrashIT {
     }
 
     @Test
+    @Order(1)
     void aReplicaKilledMidUtteranceLosesAndDoublesNoUtterance() throws Exception {
-        List<String> baselineCalls = callIds("baseline");
+        baselineCalls = callIds("baseline");
         assertThat(stream(baselineCalls, Set.of())).isNull();
-        Map<String, List<Row>> baseline = awaitRows(baselineCalls, null);
+        baseline = awaitRows(baselineCalls, null);
         assertThat(baseline.values()).as("baseline verdict rows per call").allSatisfy(rows -> assertThat(
                 rows.stream().map(Row::channel).distinct()).as("channels with segments").hasSize(2));
         assertThat(words(baseline.values().iterator().next())).contains("thank", "calling", "idiot", "kill");
@@ -191,10 +204,10 @@ class TranscriberCrashIT {
         assertThat(survivor.log()).as("survivor log").contains("took over " + Topics.AUDIO + "-" + kill.partition());
 
         // exactly once on the transcript topic, as read_committed readers see it
-        Map<String, Long> segmentCounts = countBy(readCommitted(Topics.TRANSCRIPTS, EventSerdes.transcript().deserializer()),
+        Map<String, Long> segmentCounts = countBy(segments(readCommitted(Topics.TRANSCRIPTS)),
                 TranscriptSegment::callId, TranscriptSegment::segmentId, crashCalls);
         assertThat(segmentCounts).as("transcript segments per segmentId").allSatisfy((id, n) -> assertThat(n).isOne());
-        Map<String, Long> verdictCounts = countBy(readCommitted(Topics.VERDICTS, EventSerdes.segmentVerdict().deserializer()),
+        Map<String, Long> verdictCounts = countBy(verdicts(readCommitted(Topics.VERDICTS)),
                 SegmentVerdict::callId, SegmentVerdict::segmentId, crashCalls);
         assertThat(verdictCounts).as("verdicts per segmentId").allSatisfy((id, n) -> assertThat(n).isOne());
         Set<String> rowIds = crash.values().stream().flatMap(List::stream).map(Row::segmentId).collect(Collectors.toSet());
@@ -202,7 +215,7 @@ class TranscriberCrashIT {
                 .isEqualTo(segmentCounts.keySet()).isEqualTo(verdictCounts.keySet());
 
         // nothing the crash could have caused went to the DLQ (a replay gone wrong shows up as seq-gap or unknown-call)
-        List<String> deadLettered = readCommitted(Topics.DLQ, new ByteArrayDeserializer()).stream()
+        List<String> deadLettered = readCommitted(Topics.DLQ).stream()
                 .map(ConsumerRecord::key).filter(crashCalls::contains).toList();
         assertThat(deadLettered).as("DLQ records of crash calls").isEmpty();
 
@@ -226,6 +239,91 @@ class TranscriberCrashIT {
         // and the utterance the victim died in is one of them
         assertThat(channel(crash.get(kill.callId()), kill.channel())).as("segment spanning the kill point %s", kill)
                 .anySatisfy(row -> assertThat(kill.positionMs()).isBetween(row.startMs() - 500, row.endMs() + 500));
+        assertClosedOnceAfterTheirLastSegment(crashCalls);
+    }
+
+    @Test
+    @Order(2)
+    void aReplicaDyingBetweenTheLastSegmentsAndCallClosedClosesTheCallOnce() throws Exception {
+        assertThat(baseline).as("baseline of the first test").isNotNull();
+        closer = TranscriberReplica.start("replica-3", kafka.bootstrapServers(), work,
+                List.of("-Dguardian.crash-test.halt-before-call-closed=closing-"));
+        await(Duration.ofSeconds(150), () -> "replica-3 ready:\n" + closer.logTail(), closer::ready);
+        await(Duration.ofSeconds(60), () -> "replica-2 and replica-3 owning partitions: " + owners(),
+                () -> owners().size() == PARTITIONS
+                        && Set.copyOf(owners().values()).equals(Set.of(survivor.instanceId(), closer.instanceId())));
+
+        // each call ends mid-utterance, so its CallEnded flushes a last segment into the transaction that halts
+        int cut = Math.min(agent.chunkCount(), customer.chunkCount()) - 1;
+        while (!agent.midSpeech((long) cut * CallAudio.CHUNK_MS, HEARD_MS, TO_COME_MS)) {
+            cut--;
+        }
+        List<String> closingCalls = callIds("closing");
+        assertThat(stream(closingCalls, Set.of(), cut)).isNull();
+        await(Duration.ofSeconds(60), () -> "replica-3 halting at a CallClosed:\n" + closer.logTail(),
+                () -> !closer.alive());
+        assertThat(closer.log()).contains("crash-test: halting before the CallClosed of closing-");
+        String halted = closer.log().replaceAll("(?s).*halting before the CallClosed of (closing-[0-9-]+).*", "$1");
+
+        await(Duration.ofSeconds(120), () -> "every closing call closed in call_verdicts: " + closedCalls(closingCalls),
+                () -> closedCalls(closingCalls).size() == CALLS);
+        Map<String, List<Row>> rows = awaitRows(closingCalls, null);
+
+        // the halted transaction had the call's final segments on the broker: read_uncommitted sees them
+        List<TranscriptEvent> uncommitted = events(read(Topics.TRANSCRIPTS, "read_uncommitted")).stream()
+                .filter(e -> e.callId().equals(halted)).toList();
+        List<TranscriptEvent> committed = events(readCommitted(Topics.TRANSCRIPTS)).stream()
+                .filter(e -> e.callId().equals(halted)).toList();
+        assertThat(uncommitted.size()).as("records of %s, aborted ones included", halted)
+                .isGreaterThan(committed.size());
+
+        // exactly once: every segment and one CallClosed per call, as read_committed readers see them
+        assertClosedOnceAfterTheirLastSegment(closingCalls);
+        Map<String, Long> segmentCounts = countBy(segments(readCommitted(Topics.TRANSCRIPTS)),
+                TranscriptSegment::callId, TranscriptSegment::segmentId, closingCalls);
+        assertThat(segmentCounts).allSatisfy((id, n) -> assertThat(n).as("copies of segment %s", id).isOne());
+        Set<String> rowIds = rows.values().stream().flatMap(List::stream).map(Row::segmentId).collect(Collectors.toSet());
+        assertThat(rowIds).as("verdict rows = transcript segments").isEqualTo(segmentCounts.keySet());
+        assertThat(closedCalls(closingCalls)).as("call_verdicts rows: segments, open, close reason")
+                .allSatisfy((call, row) -> assertThat(row).isEqualTo(rows.get(call).size() + " false completed"));
+        assertThat(readCommitted(Topics.DLQ).stream().map(ConsumerRecord::key).filter(closingCalls::contains).toList())
+                .as("DLQ records of closing calls").isEmpty();
+    }
+
+    /** Each call has exactly one CallClosed, after all its segments, counting them. */
+    private static void assertClosedOnceAfterTheirLastSegment(List<String> callIds) {
+        List<TranscriptEvent> events = events(readCommitted(Topics.TRANSCRIPTS));
+        for (String callId : callIds) {
+            List<TranscriptEvent> ofCall = events.stream().filter(e -> e.callId().equals(callId)).toList();
+            assertThat(ofCall).as("records of %s", callId).isNotEmpty();
+            assertThat(ofCall.stream().filter(e -> e instanceof CallClosed).count()).as("CallClosed of %s", callId)
+                    .isOne();
+            TranscriptEvent last = ofCall.get(ofCall.size() - 1);
+            assertThat(last).as("last record of %s", callId).isInstanceOf(CallClosed.class);
+            long distinctSegments = ofCall.stream().filter(e -> e instanceof TranscriptSegment)
+                    .map(e -> ((TranscriptSegment) e).segmentId()).distinct().count();
+            assertThat(((CallClosed) last).segments()).as("segments counted in the CallClosed of %s", callId)
+                    .isEqualTo(distinctSegments);
+            assertThat(((CallClosed) last).deadLettered()).as("DLQ records counted for %s", callId).isEmpty();
+        }
+    }
+
+    /** call id → "segments open close_reason" from call_verdicts, for the calls that are closed. */
+    private static Map<String, String> closedCalls(List<String> callIds) {
+        Map<String, String> closed = new TreeMap<>();
+        try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), TestPostgres.USER, TestPostgres.PASSWORD);
+             PreparedStatement query = db.prepareStatement("SELECT call_id, segments || ' ' || open || ' ' || "
+                     + "close_reason FROM call_verdicts WHERE call_id = ANY (?) AND NOT open")) {
+            query.setArray(1, db.createArrayOf("text", callIds.toArray()));
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    closed.put(result.getString(1), result.getString(2));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            log.info("call_verdicts not readable yet: {}", e.toString());
+        }
+        return closed;
     }
 
     // ---------------------------------------------------------------- feeding calls
@@ -254,9 +352,13 @@ class TranscriberCrashIT {
      * kills the victim as soon as one of its calls is mid-utterance and the victim has consumed that far.
      */
     private static KillPoint stream(List<String> callIds, Set<Integer> victimPartitions) throws Exception {
+        return stream(callIds, victimPartitions, Math.max(agent.chunkCount(), customer.chunkCount()));
+    }
+
+    /** The same, ending every call after {@code chunks} chunks per channel. */
+    private static KillPoint stream(List<String> callIds, Set<Integer> victimPartitions, int chunks) throws Exception {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        int chunks = Math.max(agent.chunkCount(), customer.chunkCount());
         int lastTick = STAGGER_TICKS * (CALLS - 1) + chunks + 1;
         KillPoint kill = null;
         try (KafkaProducer<String, AudioEvent> producer = new KafkaProducer<>(config, new StringSerializer(),
@@ -351,8 +453,10 @@ class TranscriberCrashIT {
     }
 
     /**
-     * Waits until every call has its verdict rows: at least {@code expected} per call when given (else some on each
-     * channel), unchanged for {@link #SETTLE} so late duplicates would show. Returns what is there at the deadline.
+     * Waits until every call is done: closed in {@code call_verdicts} (its CallClosed came after its last segment)
+     * with as many verdict rows as its call verdict counts segments, at least {@code expected} per call when given
+     * (else some on each channel), unchanged for {@link #SETTLE} so late duplicates would show. Returns what is there
+     * at the deadline.
      */
     private static Map<String, List<Row>> awaitRows(List<String> callIds, Map<String, Integer> expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -360,14 +464,16 @@ class TranscriberCrashIT {
         long stableSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
             Map<String, List<Row>> now = rows(callIds);
+            Map<String, String> closed = closedCalls(callIds);
             if (!now.equals(last)) {
                 stableSince = System.nanoTime();
                 last = now;
             }
             boolean complete = callIds.stream().allMatch(id -> {
                 List<Row> rows = now.getOrDefault(id, List.of());
-                return expected != null ? rows.size() >= expected.get(id)
-                        : rows.stream().map(Row::channel).distinct().count() == 2;
+                boolean done = closed.containsKey(id) && closed.get(id).startsWith(rows.size() + " ");
+                return done && (expected != null ? rows.size() >= expected.get(id)
+                        : rows.stream().map(Row::channel).distinct().count() == 2);
             });
             if (complete && System.nanoTime() - stableSince >= SETTLE.toNanos()) {
                 return now;
@@ -399,13 +505,40 @@ class TranscriberCrashIT {
     }
 
     /** Every committed record of a topic, from the beginning to the last stable offset. */
-    private static <V> List<ConsumerRecord<String, V>> readCommitted(String topic,
-                                                                   org.apache.kafka.common.serialization.Deserializer<V> values) {
+    private static List<ConsumerRecord<String, byte[]>> readCommitted(String topic) {
+        return read(topic, "read_committed");
+    }
+
+    private static List<TranscriptEvent> events(List<ConsumerRecord<String, byte[]>> records) {
+        var serde = EventSerdes.transcripts();
+        return records.stream().map(r -> serde.deserialize(r.topic(), r.headers(), r.value())).toList();
+    }
+
+    private static List<ConsumerRecord<String, TranscriptSegment>> segments(List<ConsumerRecord<String, byte[]>> records) {
+        List<ConsumerRecord<String, TranscriptSegment>> segments = new ArrayList<>();
+        var serde = EventSerdes.transcripts();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (serde.deserialize(r.topic(), r.headers(), r.value()) instanceof TranscriptSegment segment) {
+                segments.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), segment));
+            }
+        }
+        return segments;
+    }
+
+    private static List<ConsumerRecord<String, SegmentVerdict>> verdicts(List<ConsumerRecord<String, byte[]>> records) {
+        var serde = EventSerdes.segmentVerdict();
+        return records.stream().map(r -> new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(),
+                serde.deserialize(r.topic(), r.value()))).toList();
+    }
+
+    /** Every record of a topic at {@code isolation}, from the beginning to its end as that isolation sees it. */
+    private static List<ConsumerRecord<String, byte[]>> read(String topic, String isolation) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<String, V>> records = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values)) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);

@@ -13,6 +13,7 @@ import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vn.guardian.contracts.Topics;
+import vn.guardian.standalone.Pipeline;
 import vn.guardian.testsupport.CommandLine;
 import vn.guardian.transcriber.TranscriberApplication;
 
@@ -34,6 +35,12 @@ final class TranscriberReplica implements AutoCloseable {
     }
 
     static TranscriberReplica start(String instanceId, String bootstrapServers, Path workDir) throws Exception {
+        return start(instanceId, bootstrapServers, workDir, List.of());
+    }
+
+    /** The same with extra JVM options, e.g. the property that arms the transcriber's crash-test hook. */
+    static TranscriberReplica start(String instanceId, String bootstrapServers, Path workDir, List<String> jvmOptions)
+            throws Exception {
         int port = BrokerProcesses.freePorts(1)[0];
         Map<String, Object> settings = new java.util.LinkedHashMap<>();
         settings.put("spring.kafka.bootstrap-servers", bootstrapServers);
@@ -43,14 +50,20 @@ final class TranscriberReplica implements AutoCloseable {
         settings.put("guardian.transcriber.instance-id", instanceId);
         settings.put("guardian.transcriber.workers", 1);
         settings.put("guardian.transcriber.model-cache-dir", workDir.resolve("model-cache"));
+        // the test asserts on the replica's own log lines (its takeover); the tests' logback config keeps WARN
+        settings.put("logging.level.vn.guardian", "INFO");
+        // this test classpath is standalone's: the other services' database jars are on it
+        settings.put("spring.autoconfigure.exclude", String.join(",", Pipeline.TRANSCRIBER_EXCLUSIONS));
         // a killed replica's partitions move after 6 s (the broker's minimum), not the default 45 s
         settings.put("spring.kafka.consumer.properties.session.timeout.ms", 6000);
         settings.put("spring.kafka.consumer.properties.heartbeat.interval.ms", 1000);
         // its open transaction blocks read_committed readers until the broker aborts it: keep that short
         settings.put("spring.kafka.producer.properties.transaction.timeout.ms", 10000);
         List<String> args = new ArrayList<>(List.of(CommandLine.args(settings)));
-        JavaProcess process = JavaProcess.start(instanceId, workDir.resolve(instanceId + ".log"),
-                List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"), TranscriberApplication.class.getName(), args);
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"));
+        jvm.addAll(jvmOptions);
+        JavaProcess process = JavaProcess.start(instanceId, workDir.resolve(instanceId + ".log"), jvm,
+                TranscriberApplication.class.getName(), args);
         return new TranscriberReplica(instanceId, port, process);
     }
 

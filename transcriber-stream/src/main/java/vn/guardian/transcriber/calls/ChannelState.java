@@ -22,6 +22,8 @@ final class ChannelState implements AutoCloseable {
     CompletableFuture<Outcome> lane = CompletableFuture.completedFuture(Outcome.NOTHING);
     /** Set on a decoder thread when Vosk failed; the call is closed at the next settle. */
     Outcome.Rejection failure;
+    /** Segments this channel published; counted on the lane's decoder thread, like the utterance fields. */
+    long segments;
     /** Throttling of partial results: when the last one went out, and what it said. */
     long lastPartialNanos;
     String lastPartialText = "";

@@ -1,8 +1,9 @@
 package vn.guardian.transcriber.calls;
 
 import java.util.List;
-import vn.guardian.contracts.transcript.TranscriptSegment;
+import vn.guardian.contracts.transcript.CallClosed;
 import vn.guardian.contracts.transcript.PartialTranscript;
+import vn.guardian.contracts.transcript.TranscriptSegment;
 
 /**
  * What handling one audio record produced.
@@ -12,23 +13,24 @@ import vn.guardian.contracts.transcript.PartialTranscript;
  * @param rejection         why the record goes to the DLQ; null when it was handled
  * @param decodeNanos       time the recognizer took on the chunk's PCM; 0 when no audio reached one
  * @param waitsForCapacity  the record needs recognizers the replica has not got free: not handled, retry it later
+ * @param closed            the call's CallClosed, published after {@code segments} in the same transaction; or null
  */
 public record Outcome(List<TranscriptSegment> segments, List<PartialTranscript> partials, Rejection rejection,
-                      long decodeNanos, boolean waitsForCapacity) {
+                      long decodeNanos, boolean waitsForCapacity, CallClosed closed) {
 
-    static final Outcome NOTHING = new Outcome(List.of(), List.of(), null, 0, false);
-    static final Outcome WAIT_FOR_CAPACITY = new Outcome(List.of(), List.of(), null, 0, true);
+    static final Outcome NOTHING = new Outcome(List.of(), List.of(), null, 0, false, null);
+    static final Outcome WAIT_FOR_CAPACITY = new Outcome(List.of(), List.of(), null, 0, true, null);
 
     static Outcome rejected(String reason, String detail) {
         return rejected(new Rejection(reason, detail));
     }
 
     public static Outcome rejected(Rejection rejection) {
-        return new Outcome(List.of(), List.of(), rejection, 0, false);
+        return new Outcome(List.of(), List.of(), rejection, 0, false, null);
     }
 
     static Outcome segments(List<TranscriptSegment> segments) {
-        return new Outcome(segments, List.of(), null, 0, false);
+        return new Outcome(segments, List.of(), null, 0, false, null);
     }
 
     /**

@@ -1,79 +1,118 @@
 package vn.guardian.transcriber.calls;
 
+import vn.guardian.contracts.audio.ModelFormat;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.vosk.Model;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.audio.CallStarted;
+import vn.guardian.contracts.transcript.PartialTranscript;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.transcriber.recognition.ChannelRecognizer;
-import vn.guardian.transcriber.recognition.Models;
+import vn.guardian.voskmodels.VoskModels;
 import vn.guardian.transcriber.recognition.RecognizerPool;
-import vn.guardian.contracts.transcript.PartialTranscript;
 
 /**
  * The live calls of one audio-topic partition, owned by the worker the partition is assigned to.
  * Owns every recognizer of those calls; {@link #close()} frees them all without emitting anything.
  *
  * <p>Crash safety: {@link #commitOffset} is the offset of the first chunk of the oldest open utterance, and
- * {@link #commitMetadata} names, for every call whose CallStarted lies before it, that record's offset and the
- * seq each channel resumes at. A replica taking the partition over re-reads those CallStarted records
- * ({@link #recover}) and skips chunks that were transcribed before the takeover.
+ * {@link #commitMetadata} names, for every call whose CallStarted lies before it, that record's offset, the seq
+ * each channel resumes at and the call's tally so far (segments, audio time, DLQ records), plus the position the
+ * owner had handled. A replica taking the partition over re-reads those CallStarted records ({@link #recover}),
+ * skips chunks that were transcribed before the takeover, and publishes no DLQ record or CallClosed again for
+ * records below that position ({@link #replayed}): the previous owner's transaction already did.
+ *
+ * <p>Call lifecycle: {@link #onCallEnded} flushes the call's last utterances and returns its CallClosed, which the
+ * worker publishes after them in the same transaction, so a call closes after its last segment by construction.
  */
 public final class PartitionCalls implements AutoCloseable {
 
-    private static final String METADATA_VERSION = "v1|";
+    private static final String METADATA_VERSION = "v2|";
+    private static final String METADATA_V1 = "v1|";
     /** Kafka's default offset.metadata.max.bytes is 4096; stay clear of it. */
     private static final int METADATA_LIMIT = 4000;
 
-    /** Rejected calls remembered so their later chunks get the same reason; bounded, since some never end. */
+    /** Refused and closed calls remembered (later chunks get the same reason); bounded, since some never end. */
     private static final int REMEMBERED_REJECTIONS = 10_000;
 
-    private final Models models;
+    private final VoskModels models;
     private final RecognizerPool recognizers;
     private final long partialIntervalNanos;
     private final Map<String, OpenCall> calls = new HashMap<>();
-    private final Map<String, Rejection> rejectedCalls = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Rejection> eldest) {
-            return size() > REMEMBERED_REJECTIONS;
-        }
-    };
+    /** Calls that no longer decode (refused, idle-expired, failed) but have not ended: what their chunks get. */
+    private final Map<String, RefusedCall> rejectedCalls = bounded();
+    /** Calls whose CallClosed went out: a repeated CallEnded closes nothing twice. */
+    private final Set<String> closedCalls = Collections.newSetFromMap(bounded());
+    /** Records below this offset were handled, and their DLQ records and CallClosed published, by the previous owner. */
+    private long replayedUntil = -1;
+
+    private static <V> Map<String, V> bounded() {
+        return new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > REMEMBERED_REJECTIONS;
+            }
+        };
+    }
+
+    private record RefusedCall(Rejection rejection, CallTally tally) {
+    }
 
     private static final class OpenCall {
         final CallStarted started;
         final long startedOffset;
         final List<ChannelState> channels;
+        final CallTally tally;
         /** For the idle timeout: when a record of this call was last handled, and the latest chunk's ingest time. */
         long lastActivityNanos = System.nanoTime();
         long lastIngestedAt;
 
-        OpenCall(CallStarted started, long startedOffset, List<ChannelState> channels) {
+        OpenCall(CallStarted started, long startedOffset, List<ChannelState> channels, CallTally tally) {
             this.started = started;
             this.startedOffset = startedOffset;
             this.channels = channels;
+            this.tally = tally;
+        }
+
+        /** The tally with each channel's segment count; call once no lane of the call is decoding. */
+        CallTally tally() {
+            for (int i = 0; i < channels.size(); i++) {
+                tally.segments[i] = channels.get(i).segments;
+            }
+            return tally;
         }
     }
 
-    /** A call to rebuild after a takeover: where its CallStarted is, and the seq each channel resumes at. */
-    public record RecoveryPoint(long startedOffset, long[] resumeSeqs) {
+    /**
+     * A call to rebuild after a takeover: where its CallStarted is, the seq each channel resumes at, and what the call
+     * had published so far (segments per channel, audio time, DLQ records by reason).
+     */
+    public record RecoveryPoint(long startedOffset, long[] resumeSeqs, long[] segments, long audioMs,
+                                Map<String, Long> deadLettered) {
+    }
+
+    /** The commit metadata of a partition: the offset its previous owner had handled up to, and its open calls. */
+    public record Recovery(long position, List<RecoveryPoint> calls) {
     }
 
     /**
      * @param partialInterval at most one partial result per call channel per interval; zero turns partials off
      */
-    public PartitionCalls(Models models, RecognizerPool recognizers, Duration partialInterval) {
+    public PartitionCalls(VoskModels models, RecognizerPool recognizers, Duration partialInterval) {
         this.models = models;
         this.recognizers = recognizers;
         this.partialIntervalNanos = partialInterval.toNanos();
@@ -89,24 +128,42 @@ public final class PartitionCalls implements AutoCloseable {
             Rejection rejection = new Rejection(Rejection.OVER_CAPACITY, "call " + started.callId() + " needs "
                     + channelCount + " recognizers but guardian.transcriber.max-recognizers is " + recognizers.max()
                     + "; raise it");
-            rejectedCalls.put(started.callId(), rejection);
+            refuse(started, rejection);
             return Outcome.rejected(rejection);
         }
-        Rejection rejection = open(started, offset, new long[channelCount]);
+        Rejection rejection = open(started, offset, null, -1);
         if (rejection == NO_ROOM) {
             return Outcome.WAIT_FOR_CAPACITY; // the worker pauses the partition until recognizers free up
         }
         if (rejection != null) {
-            rejectedCalls.put(started.callId(), rejection);
+            refuse(started, rejection);
             return Outcome.rejected(rejection);
         }
         return Outcome.NOTHING;
     }
 
+    private void refuse(CallStarted started, Rejection rejection) {
+        rejectedCalls.put(started.callId(), new RefusedCall(rejection,
+                new CallTally(started.callId(), started.tenant(), started.channelRoles().size(), -1)));
+    }
+
+    /**
+     * After a takeover, before any record is handled: records below {@code position} were handled by the previous
+     * owner, whose committed transactions hold their DLQ records and CallClosed events.
+     */
+    public void replayUntil(long position) {
+        replayedUntil = position;
+    }
+
+    /** Whether the record at {@code offset} was handled, and its DLQ record or CallClosed published, before a takeover. */
+    public boolean replayed(long offset) {
+        return offset < replayedUntil;
+    }
+
     /** Rebuilds a call that a previous owner of the partition had open, from the commit metadata. */
     public void recover(CallStarted started, RecoveryPoint point) {
         if (!calls.containsKey(started.callId())) {
-            Rejection rejection = open(started, point.startedOffset(), point.resumeSeqs());
+            Rejection rejection = open(started, point.startedOffset(), point, replayedUntil);
             if (rejection == NO_ROOM) {
                 // a takeover has no record to wait on: this call's chunks go to the DLQ
                 rejection = new Rejection(Rejection.OVER_CAPACITY, "call " + started.callId() + " needs "
@@ -114,15 +171,28 @@ public final class PartitionCalls implements AutoCloseable {
                         + " at a takeover; raise guardian.transcriber.max-recognizers or add replicas");
             }
             if (rejection != null) {
-                rejectedCalls.put(started.callId(), rejection);
+                refuse(started, rejection);
             }
+        }
+    }
+
+    /** Counts a record of {@code callId} that went to the DLQ, for the call's CallClosed. */
+    public void deadLettered(String callId, String reason, long offset) {
+        OpenCall call = callId == null ? null : calls.get(callId);
+        if (call != null) {
+            call.tally.deadLettered(reason, offset);
+            return;
+        }
+        RefusedCall refused = callId == null ? null : rejectedCalls.get(callId);
+        if (refused != null) {
+            refused.tally().deadLettered(reason, offset);
         }
     }
 
     /** {@link #open}'s answer when the replica has no recognizers free right now. */
     private static final Rejection NO_ROOM = new Rejection(Rejection.OVER_CAPACITY, "no recognizers free");
 
-    private Rejection open(CallStarted started, long offset, long[] resumeSeqs) {
+    private Rejection open(CallStarted started, long offset, RecoveryPoint restored, long countedFrom) {
         Optional<Model> model = models.forLanguage(started.language());
         if (model.isEmpty()) {
             return new Rejection(Rejection.NO_MODEL, "call " + started.callId() + " is in language '"
@@ -136,18 +206,25 @@ public final class PartitionCalls implements AutoCloseable {
         List<ChannelState> channels = new ArrayList<>(channelCount);
         try {
             for (int channel = 0; channel < channelCount; channel++) {
-                ChannelRecognizer recognizer = recognizers.open(model.get(), models.sampleRate(),
+                ChannelRecognizer recognizer = recognizers.open(model.get(), ModelFormat.SAMPLE_RATE,
                         new ChannelRecognizer.Identity(started.callId(), started.tenant(), channel,
                                 started.channelRoles().get(channel), started.language()));
-                channels.add(new ChannelState(recognizer,
-                        channel < resumeSeqs.length ? resumeSeqs[channel] : 0));
+                ChannelState state = new ChannelState(recognizer,
+                        restored != null && channel < restored.resumeSeqs().length ? restored.resumeSeqs()[channel] : 0);
+                state.segments = restored != null && channel < restored.segments().length ? restored.segments()[channel] : 0;
+                channels.add(state);
             }
         } catch (IOException | RuntimeException e) {
             channels.forEach(ChannelState::close);
             recognizers.release(channelCount);
             throw new IllegalStateException("Vosk could not create a recognizer for call " + started.callId(), e);
         }
-        calls.put(started.callId(), new OpenCall(started, offset, channels));
+        CallTally tally = new CallTally(started.callId(), started.tenant(), channelCount, countedFrom);
+        if (restored != null) {
+            tally.heard(restored.audioMs());
+            tally.deadLettered.putAll(restored.deadLettered());
+        }
+        calls.put(started.callId(), new OpenCall(started, offset, channels, tally));
         return null;
     }
 
@@ -166,8 +243,8 @@ public final class PartitionCalls implements AutoCloseable {
     public CompletableFuture<Outcome> onChunk(AudioChunk chunk, long offset, Executor decoders) {
         OpenCall call = calls.get(chunk.callId());
         if (call == null) {
-            Rejection rejected = rejectedCalls.get(chunk.callId());
-            return done(rejected != null ? Outcome.rejected(rejected)
+            RefusedCall rejected = rejectedCalls.get(chunk.callId());
+            return done(rejected != null ? Outcome.rejected(rejected.rejection())
                     : Outcome.rejected(Rejection.UNKNOWN_CALL, "no CallStarted seen for call " + chunk.callId()
                     + " before its chunk seq " + chunk.seq() + " on channel " + chunk.channel()));
         }
@@ -176,11 +253,12 @@ public final class PartitionCalls implements AutoCloseable {
                     + call.channels.size() + " channels (" + call.started.channelRoles() + "), chunk names channel "
                     + chunk.channel()));
         }
-        if (chunk.sampleRate() != models.sampleRate()) {
+        if (chunk.sampleRate() != ModelFormat.SAMPLE_RATE) {
             return done(Outcome.rejected(Rejection.SAMPLE_RATE, "chunk of call " + chunk.callId() + " is at "
-                    + chunk.sampleRate() + " Hz; the models need " + models.sampleRate() + " Hz PCM16 mono"));
+                    + chunk.sampleRate() + " Hz; the models need " + ModelFormat.SAMPLE_RATE + " Hz PCM16 mono"));
         }
         ChannelState channel = call.channels.get(chunk.channel());
+        call.tally.heard((chunk.startSample() + chunk.samples()) * 1000 / chunk.sampleRate());
         if (chunk.seq() < channel.resumeSeq) {
             return done(Outcome.NOTHING); // transcribed before a takeover; replayed only because another channel was open
         }
@@ -233,9 +311,10 @@ public final class PartitionCalls implements AutoCloseable {
             channel.utteranceStartSeq = -1;
         }
         if (segment.isPresent()) {
-            return new Outcome(List.of(segment.get()), List.of(), null, decodeNanos, false);
+            channel.segments++;
+            return new Outcome(List.of(segment.get()), List.of(), null, decodeNanos, false, null);
         }
-        return new Outcome(List.of(), partial(channel, chunk.ingestedAt()), null, decodeNanos, false);
+        return new Outcome(List.of(), partial(channel, chunk.ingestedAt()), null, decodeNanos, false, null);
     }
 
     /** Closes the calls whose recognizer failed while decoding; their later chunks go to the DLQ with the reason. */
@@ -246,7 +325,7 @@ public final class PartitionCalls implements AutoCloseable {
                 if (channel.failure != null) {
                     it.remove();
                     release(call);
-                    rejectedCalls.put(call.started.callId(), channel.failure);
+                    rejectedCalls.put(call.started.callId(), new RefusedCall(channel.failure, call.tally()));
                     break;
                 }
             }
@@ -281,34 +360,54 @@ public final class PartitionCalls implements AutoCloseable {
             }
             it.remove();
             try {
-                for (ChannelState channel : call.channels) {
-                    channel.recognizer.finish(call.lastIngestedAt).ifPresent(segments::add);
-                }
+                finish(call, call.lastIngestedAt, segments);
             } finally {
                 release(call);
             }
-            rejectedCalls.put(call.started.callId(), new Rejection(Rejection.IDLE_EXPIRED, "call "
+            rejectedCalls.put(call.started.callId(), new RefusedCall(new Rejection(Rejection.IDLE_EXPIRED, "call "
                     + call.started.callId() + " sent nothing for " + idleTimeout + " and was closed; raise "
-                    + "guardian.transcriber.recognizer-idle-timeout if feeds pause that long"));
+                    + "guardian.transcriber.recognizer-idle-timeout if feeds pause that long"), call.tally()));
         }
         return Outcome.segments(segments);
     }
 
-    public Outcome onCallEnded(CallEnded ended) {
-        rejectedCalls.remove(ended.callId());
-        OpenCall call = calls.remove(ended.callId());
-        if (call == null) {
-            return Outcome.NOTHING; // a rejected call, or one ended before this replica saw it: nothing to flush
-        }
-        List<TranscriptSegment> segments = new ArrayList<>();
-        try {
-            for (ChannelState channel : call.channels) {
-                channel.recognizer.finish(ended.endedAt()).ifPresent(segments::add);
+    /** Flushes every channel's open utterance into {@code segments}, counting them. */
+    private static void finish(OpenCall call, long ingestedAt, List<TranscriptSegment> segments) {
+        for (ChannelState channel : call.channels) {
+            Optional<TranscriptSegment> last = channel.recognizer.finish(ingestedAt);
+            if (last.isPresent()) {
+                segments.add(last.get());
+                channel.segments++;
             }
-        } finally {
-            release(call);
         }
-        return Outcome.segments(segments);
+    }
+
+    /**
+     * The call's last utterances and its CallClosed, to be published in this order in one transaction. A call that
+     * was refused or expired closes with what it had; a repeated CallEnded closes nothing.
+     */
+    public Outcome onCallEnded(CallEnded ended) {
+        OpenCall call = calls.remove(ended.callId());
+        RefusedCall refused = rejectedCalls.remove(ended.callId());
+        List<TranscriptSegment> segments = new ArrayList<>();
+        CallTally tally;
+        if (call != null) {
+            try {
+                finish(call, ended.endedAt(), segments);
+            } finally {
+                release(call);
+            }
+            tally = call.tally();
+        } else if (refused != null) {
+            tally = refused.tally();
+        } else if (closedCalls.contains(ended.callId())) {
+            return Outcome.NOTHING;
+        } else {
+            // ended before this replica saw it open (e.g. its CallStarted could not be re-read): close it empty
+            tally = new CallTally(ended.callId(), ended.tenant(), 0, -1);
+        }
+        closedCalls.add(ended.callId());
+        return new Outcome(segments, List.of(), null, 0, false, tally.closed(ended, System.currentTimeMillis()));
     }
 
     /** The offset to commit after handling everything before {@code nextOffset}: the oldest open utterance's start. */
@@ -330,13 +429,21 @@ public final class PartitionCalls implements AutoCloseable {
         return commit;
     }
 
-    /** The commit metadata that goes with {@link #commitOffset}: what a takeover needs to rebuild open calls. */
-    public String commitMetadata(long commitOffset) {
-        return metadata(commitOffset);
+    /**
+     * The commit metadata that goes with {@link #commitOffset}: what a takeover needs to rebuild open calls, and
+     * {@code position}, the offset after the last record handled, below which nothing is published twice.
+     */
+    public String commitMetadata(long commitOffset, long position) {
+        return metadata(commitOffset, position);
     }
 
     private String metadata(long commitOffset) {
-        StringBuilder text = new StringBuilder(METADATA_VERSION);
+        return metadata(commitOffset, commitOffset);
+    }
+
+    /** {@code v2|position|startedOffset:resumeSeqs:segments:audioMs:reason=n,...;...} */
+    private String metadata(long commitOffset, long position) {
+        StringBuilder text = new StringBuilder(METADATA_VERSION).append(position).append('|');
         for (OpenCall call : calls.values()) {
             if (call.startedOffset >= commitOffset) {
                 continue; // the takeover re-reads this CallStarted anyway
@@ -345,30 +452,66 @@ public final class PartitionCalls implements AutoCloseable {
             for (int i = 0; i < call.channels.size(); i++) {
                 text.append(i == 0 ? "" : ",").append(call.channels.get(i).resumeSeqForCommit());
             }
+            text.append(':');
+            for (int i = 0; i < call.channels.size(); i++) {
+                text.append(i == 0 ? "" : ",").append(call.channels.get(i).segments);
+            }
+            text.append(':').append(call.tally.audioMs).append(':');
+            String separator = "";
+            for (Map.Entry<String, Long> dead : call.tally.deadLettered.entrySet()) {
+                text.append(separator).append(dead.getKey()).append('=').append(dead.getValue());
+                separator = ",";
+            }
             text.append(';');
         }
         return text.toString();
     }
 
-    /** Parses {@link #commitMetadata}; unknown or empty metadata means nothing to recover. */
-    public static List<RecoveryPoint> parseMetadata(String metadata) {
+    /** Parses {@link #commitMetadata} (and the older v1 form); unknown or empty metadata means nothing to recover. */
+    public static Recovery parseMetadata(String metadata) {
         List<RecoveryPoint> points = new ArrayList<>();
-        if (metadata == null || !metadata.startsWith(METADATA_VERSION)) {
-            return points;
+        if (metadata == null) {
+            return new Recovery(-1, points);
         }
-        for (String call : metadata.substring(METADATA_VERSION.length()).split(";")) {
+        long position = -1;
+        String body;
+        if (metadata.startsWith(METADATA_VERSION)) {
+            String rest = metadata.substring(METADATA_VERSION.length());
+            int bar = rest.indexOf('|');
+            position = Long.parseLong(rest.substring(0, bar));
+            body = rest.substring(bar + 1);
+        } else if (metadata.startsWith(METADATA_V1)) {
+            body = metadata.substring(METADATA_V1.length()); // before CallClosed: no tallies, no position
+        } else {
+            return new Recovery(-1, points);
+        }
+        for (String call : body.split(";")) {
             if (call.isEmpty()) {
                 continue;
             }
-            String[] parts = call.split(":", 2);
-            String[] seqs = parts[1].isEmpty() ? new String[0] : parts[1].split(",");
-            long[] resume = new long[seqs.length];
-            for (int i = 0; i < seqs.length; i++) {
-                resume[i] = Long.parseLong(seqs[i]);
+            String[] parts = call.split(":", -1);
+            long[] resume = numbers(parts[1]);
+            long[] segments = parts.length > 2 ? numbers(parts[2]) : new long[resume.length];
+            long audioMs = parts.length > 3 ? Long.parseLong(parts[3]) : 0;
+            Map<String, Long> dead = new java.util.TreeMap<>();
+            if (parts.length > 4 && !parts[4].isEmpty()) {
+                for (String pair : parts[4].split(",")) {
+                    String[] reasonCount = pair.split("=", 2);
+                    dead.put(reasonCount[0], Long.parseLong(reasonCount[1]));
+                }
             }
-            points.add(new RecoveryPoint(Long.parseLong(parts[0]), resume));
+            points.add(new RecoveryPoint(Long.parseLong(parts[0]), resume, segments, audioMs, dead));
         }
-        return points;
+        return new Recovery(position, points);
+    }
+
+    private static long[] numbers(String list) {
+        String[] items = list.isEmpty() ? new String[0] : list.split(",");
+        long[] values = new long[items.length];
+        for (int i = 0; i < items.length; i++) {
+            values[i] = Long.parseLong(items[i]);
+        }
+        return values;
     }
 
     /** The recognizer of one open call channel; tests break it to stand in for a native failure. */
@@ -394,5 +537,6 @@ public final class PartitionCalls implements AutoCloseable {
             it.remove();
         }
         rejectedCalls.clear();
+        closedCalls.clear();
     }
 }

@@ -30,9 +30,11 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import vn.guardian.contracts.DeadLetter;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.AudioEvent;
@@ -40,20 +42,23 @@ import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.audio.CallStarted;
 import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.contracts.serde.EventSerdes;
-import vn.guardian.contracts.serde.Json;
+import vn.guardian.contracts.serde.TranscriptEventSerde;
+import vn.guardian.contracts.transcript.CallClosed;
+import vn.guardian.contracts.transcript.TranscriptEvent;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.transcriber.TranscriberProperties;
 import vn.guardian.transcriber.calls.Outcome;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.transcriber.calls.PartitionCalls;
 import vn.guardian.transcriber.recognition.RecognizerPool;
-import vn.guardian.transcriber.recognition.Models;
+import vn.guardian.voskmodels.VoskModels;
 import vn.guardian.contracts.transcript.PartialTranscript;
 
 /**
  * One consumer-group member: polls the audio topic, feeds the recognizers of the calls in its partitions, and
- * publishes segments, DLQ records and offsets in Kafka transactions of at most {@code max-transaction-time} of
- * decoding each. Runs on its own thread and owns its consumer, its transactional producer and every recognizer of
+ * publishes segments, CallClosed events, DLQ records and offsets in Kafka transactions of at most
+ * {@code max-transaction-time} of decoding each. A call's CallClosed goes out in the transaction of its CallEnded,
+ * after the call's last segments. Runs on its own thread and owns its consumer, its transactional producer and every recognizer of
  * its partitions.
  */
 public final class TranscriberWorker implements Runnable {
@@ -63,16 +68,19 @@ public final class TranscriberWorker implements Runnable {
     private static final Duration RECOVERY_FETCH = Duration.ofSeconds(10);
     private static final long IDLE_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
     private static final int IN_FLIGHT_PER_DECODER = 4;
+    /** Names this service in the DLQ records it writes. */
+    static final String SERVICE = "transcriber-stream";
 
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
-    private final KafkaClients clients;
-    private final Models models;
+    private final WorkerClients clients;
+    private final VoskModels models;
     private final RecognizerPool recognizers;
     private final TranscriberMetrics metrics;
     private final AudioEventSerde audio = EventSerdes.audio();
-    private final Serializer<TranscriptSegment> transcripts = EventSerdes.transcript().serializer();
+    private final TranscriptEventSerde transcripts = EventSerdes.transcripts();
+    private final Serializer<PartialTranscript> partials = EventSerdes.partialTranscript().serializer();
     private final Map<TopicPartition, PartitionCalls> partitions = new HashMap<>();
     /** Partitions stopped at a CallStarted that found no recognizer free; resumed when one frees up. */
     private final Set<TopicPartition> paused = new HashSet<>();
@@ -91,7 +99,7 @@ public final class TranscriberWorker implements Runnable {
                               CompletableFuture<Outcome> outcome) {
     }
 
-    TranscriberWorker(String name, KafkaClients clients, Models models, RecognizerPool recognizers,
+    TranscriberWorker(String name, WorkerClients clients, VoskModels models, RecognizerPool recognizers,
                       Executor decoders, TranscriberMetrics metrics, TranscriberProperties properties) {
         this.name = name;
         this.decoders = decoders;
@@ -222,7 +230,7 @@ public final class TranscriberWorker implements Runnable {
 
     private static OffsetAndMetadata commit(PartitionCalls calls, long next) {
         long commit = calls.commitOffset(next);
-        return new OffsetAndMetadata(commit, Optional.empty(), calls.commitMetadata(commit));
+        return new OffsetAndMetadata(commit, Optional.empty(), calls.commitMetadata(commit, next));
     }
 
     private PartitionCalls newCalls() {
@@ -264,7 +272,7 @@ public final class TranscriberWorker implements Runnable {
         inTransaction(() -> {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             expired.forEach((partition, outcome) -> {
-                publish(outcome);
+                publish(outcome, false);
                 offsets.put(partition, commit(partitions.get(partition), consumer.position(partition)));
             });
             return offsets;
@@ -302,7 +310,7 @@ public final class TranscriberWorker implements Runnable {
         try {
             event = audio.deserialize(record.topic(), record.headers(), record.value());
         } catch (SerializationException e) {
-            deadLetter(record, new Rejection(Rejection.UNDESERIALIZABLE, e.getMessage()));
+            emit(record, Outcome.rejected(new Rejection(Rejection.UNDESERIALIZABLE, e.getMessage())), calls);
             return true;
         }
         if (event instanceof AudioChunk chunk) {
@@ -327,7 +335,7 @@ public final class TranscriberWorker implements Runnable {
         if (outcome.waitsForCapacity()) {
             return false;
         }
-        emit(record, outcome);
+        emit(record, outcome, calls);
         return true;
     }
 
@@ -338,7 +346,8 @@ public final class TranscriberWorker implements Runnable {
         if (outcome.decodeNanos() > 0) {
             metrics.chunkProcessed(outcome.decodeNanos(), oldest.chunk().samples(), oldest.chunk().sampleRate());
         }
-        emit(oldest.record(), outcome);
+        ConsumerRecord<String, byte[]> record = oldest.record();
+        emit(record, outcome, partitions.get(new TopicPartition(record.topic(), record.partition())));
     }
 
     /** Publishes every chunk in flight and closes the calls whose recognizer failed meanwhile. */
@@ -355,23 +364,44 @@ public final class TranscriberWorker implements Runnable {
         inFlight.clear();
     }
 
-    private void emit(ConsumerRecord<String, byte[]> record, Outcome outcome) {
+    /**
+     * Publishes what handling {@code record} produced. A record the partition's previous owner already handled
+     * ({@link PartitionCalls#replayed}) is replayed for the recognizers only: its DLQ copy and CallClosed exist.
+     */
+    private void emit(ConsumerRecord<String, byte[]> record, Outcome outcome, PartitionCalls calls) {
+        boolean replayed = calls != null && calls.replayed(record.offset());
         if (outcome.rejection() != null) {
-            deadLetter(record, outcome.rejection());
+            if (calls != null) {
+                calls.deadLettered(record.key(), outcome.rejection().reason(), record.offset());
+            }
+            if (!replayed) {
+                deadLetter(record, outcome.rejection());
+            }
         }
-        publish(outcome);
+        publish(outcome, replayed);
     }
 
-    private void publish(Outcome outcome) {
+    private void publish(Outcome outcome, boolean replayed) {
         for (TranscriptSegment segment : outcome.segments()) {
-            producer.send(new ProducerRecord<>(Topics.TRANSCRIPTS, segment.callId(),
-                    transcripts.serialize(Topics.TRANSCRIPTS, segment)));
+            send(segment);
         }
         for (PartialTranscript partial : outcome.partials()) {
             producer.send(new ProducerRecord<>(Topics.PARTIAL_TRANSCRIPTS, partial.callId(),
-                    Json.MAPPER.writeValueAsBytes(partial)));
+                    partials.serialize(Topics.PARTIAL_TRANSCRIPTS, partial)));
         }
         metrics.segmentsEmitted(name, outcome.segments());
+        CallClosed closed = outcome.closed();
+        if (closed != null && !replayed) {
+            CrashTestHook.beforeCallClosed(closed.callId(), producer);
+            send(closed);
+            log.debug("Worker {} closed call {}: {}", name, closed.callId(), closed);
+        }
+    }
+
+    private void send(TranscriptEvent event) {
+        RecordHeaders headers = new RecordHeaders();
+        byte[] value = transcripts.serialize(Topics.TRANSCRIPTS, headers, event);
+        producer.send(new ProducerRecord<>(Topics.TRANSCRIPTS, null, event.callId(), value, headers));
     }
 
     /** From the fetch positions the consumer already knows; no broker round trip. */
@@ -383,7 +413,8 @@ public final class TranscriberWorker implements Runnable {
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, Rejection rejection) {
         log.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), rejection.header());
-        producer.send(DeadLetters.of(record, rejection));
+        producer.send(DeadLetter.record(record.key(), record.value(), record.headers(), rejection.header(), SERVICE,
+                record.topic(), record.partition(), record.offset()));
         metrics.deadLettered(rejection.reason());
     }
 
@@ -419,7 +450,9 @@ public final class TranscriberWorker implements Runnable {
             if (seek) {
                 consumer.seek(partition, commit.offset());
             }
-            List<PartitionCalls.RecoveryPoint> points = PartitionCalls.parseMetadata(commit.metadata());
+            PartitionCalls.Recovery recovery = PartitionCalls.parseMetadata(commit.metadata());
+            calls.replayUntil(recovery.position());
+            List<PartitionCalls.RecoveryPoint> points = recovery.calls();
             Map<Long, CallStarted> started = clients.fetchCallStarted(partition,
                     points.stream().map(PartitionCalls.RecoveryPoint::startedOffset).toList(), RECOVERY_FETCH);
             for (PartitionCalls.RecoveryPoint point : points) {

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import vn.guardian.transcriber.TranscriberProperties;
 import vn.guardian.transcriber.recognition.RecognizerPool;
-import vn.guardian.transcriber.recognition.Models;
+import vn.guardian.voskmodels.VoskModels;
 
 /**
  * Starts the configured number of {@link TranscriberWorker} threads and the decoder threads they share after the
@@ -27,15 +27,15 @@ public final class TranscriberWorkers implements SmartLifecycle {
 
     private final TranscriberProperties properties;
     private final int count;
-    private final KafkaClients clients;
-    private final Models models;
+    private final WorkerClients clients;
+    private final VoskModels models;
     private final RecognizerPool recognizers;
     private final TranscriberMetrics metrics;
     private final List<TranscriberWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private ExecutorService decoders;
 
-    public TranscriberWorkers(TranscriberProperties properties, KafkaClients clients, Models models,
+    public TranscriberWorkers(TranscriberProperties properties, WorkerClients clients, VoskModels models,
                               RecognizerPool recognizers, TranscriberMetrics metrics) {
         this.properties = properties;
         this.count = properties.workers();

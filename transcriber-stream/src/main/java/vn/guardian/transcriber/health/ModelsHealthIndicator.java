@@ -3,15 +3,15 @@ package vn.guardian.transcriber.health;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
-import vn.guardian.transcriber.recognition.Models;
+import vn.guardian.voskmodels.VoskModels;
 
 /** Health {@code models}: part of readiness, UP once every configured model is loaded (the bean exists only then). */
 @Component
 public class ModelsHealthIndicator extends AbstractHealthIndicator {
 
-    private final Models models;
+    private final VoskModels models;
 
-    public ModelsHealthIndicator(Models models) {
+    public ModelsHealthIndicator(VoskModels models) {
         this.models = models;
     }
 

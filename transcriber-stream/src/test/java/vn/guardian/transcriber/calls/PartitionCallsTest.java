@@ -22,6 +22,7 @@ import vn.guardian.transcriber.Speech;
 import vn.guardian.transcriber.TestCalls;
 import vn.guardian.transcriber.TestModels;
 import vn.guardian.transcriber.recognition.RecognizerPool;
+import vn.guardian.contracts.transcript.CallClosed;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
 import vn.guardian.contracts.transcript.PartialTranscript;
 
@@ -59,6 +60,24 @@ class PartitionCallsTest {
     }
 
     @Test
+    void aRefusedCallClosesOnceWithItsDeadLetteredRecordsCounted() {
+        PartitionCalls calls = calls();
+        Outcome refused = calls.onCallStarted(TestCalls.started("vi-call", "vi"), 0);
+        calls.deadLettered("vi-call", refused.rejection().reason(), 0);
+        Outcome chunk = calls.onChunk(Speech.chunks(Speech.NEED_HELP, "vi-call", 0, 0).get(0), 1);
+        calls.deadLettered("vi-call", chunk.rejection().reason(), 1);
+
+        CallClosed closed = calls.onCallEnded(new CallEnded("vi-call", "acme", "idle-timeout", 5)).closed();
+
+        assertThat(closed.deadLettered()).containsExactly(Map.entry(Rejection.NO_MODEL, 2L));
+        assertThat(closed.segmentsByChannel()).containsExactly(0L, 0L);
+        assertThat(closed.reason()).isEqualTo("idle-timeout");
+        assertThat(closed.tenant()).isEqualTo("acme");
+        assertThat(calls.onCallEnded(new CallEnded("vi-call", "acme", "completed", 6)).closed())
+                .as("CallClosed of a repeated CallEnded").isNull();
+    }
+
+    @Test
     void commitOffsetStaysAtTheFirstChunkOfTheOpenUtterance() {
         PartitionCalls calls = calls();
         List<AudioEvent> records = TestCalls.call("c", Speech.TWO_UTTERANCES, Speech.NEED_HELP);
@@ -79,8 +98,11 @@ class PartitionCallsTest {
         List<AudioEvent> records = TestCalls.call("c", Speech.TWO_UTTERANCES, Speech.NEED_HELP);
         List<TranscriptSegment> uninterrupted = new ArrayList<>();
         PartitionCalls reference = calls();
+        CallClosed referenceClosed = null;
         for (int offset = 0; offset < records.size(); offset++) {
-            uninterrupted.addAll(handle(reference, records.get(offset), offset).segments());
+            Outcome outcome = handle(reference, records.get(offset), offset);
+            uninterrupted.addAll(outcome.segments());
+            referenceClosed = outcome.closed() != null ? outcome.closed() : referenceClosed;
         }
 
         // the first replica dies after handling the records up to the first segment plus a few chunks
@@ -96,22 +118,35 @@ class PartitionCallsTest {
             emitted.addAll(handle(first, records.get(i), i).segments());
         }
         long commit = first.commitOffset(offset);
-        String metadata = first.commitMetadata(commit);
+        String metadata = first.commitMetadata(commit, offset);
         assertThat(commit).isGreaterThan(0).isLessThan(offset);
         first.close();
 
         PartitionCalls second = calls();
-        for (PartitionCalls.RecoveryPoint point : PartitionCalls.parseMetadata(metadata)) {
+        PartitionCalls.Recovery recovery = PartitionCalls.parseMetadata(metadata);
+        assertThat(recovery.position()).isEqualTo(offset);
+        second.replayUntil(recovery.position());
+        for (PartitionCalls.RecoveryPoint point : recovery.calls()) {
             second.recover((CallStarted) records.get((int) point.startedOffset()), point);
         }
+        CallClosed closed = null;
         for (int i = (int) commit; i < records.size(); i++) {
             Outcome outcome = handle(second, records.get(i), i);
             assertThat(outcome.rejection()).isNull();
+            assertThat(second.replayed(i)).isEqualTo(i < offset);
             emitted.addAll(outcome.segments());
+            closed = outcome.closed() != null ? outcome.closed() : closed;
         }
 
         assertThat(emitted).extracting(TranscriptSegment::segmentId).containsExactlyInAnyOrderElementsOf(
                 uninterrupted.stream().map(TranscriptSegment::segmentId).toList());
+        // the call closes after its last segment, counting what the first replica published before the takeover
+        assertThat(referenceClosed.segments()).isEqualTo(uninterrupted.size());
+        assertThat(closed).as("CallClosed after the takeover").isNotNull();
+        assertThat(closed.segmentsByChannel()).isEqualTo(referenceClosed.segmentsByChannel());
+        assertThat(closed.audioMs()).isEqualTo(referenceClosed.audioMs()).isPositive();
+        assertThat(closed.reason()).isEqualTo("completed");
+        assertThat(closed.deadLettered()).isEmpty();
         // Vosk may hear a word differently on another run ("john"/"job"); the ids are what downstream dedupes by
         assertThat(String.join(" | ", emitted.stream().map(TranscriptSegment::text).toList()))
                 .contains("good morning how are you today", "please tell me your account number",

@@ -38,6 +38,8 @@ import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.transcript.SegmentIds;
+import vn.guardian.contracts.transcript.CallClosed;
+import vn.guardian.contracts.transcript.TranscriptEvent;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.testsupport.TestKafka;
 import vn.guardian.transcriber.Speech;
@@ -155,6 +157,14 @@ class TranscriberIntegrationTest {
                 records -> records.stream().anyMatch(r -> "call-it-1".equals(r.key())));
         assertThat(partials).filteredOn(r -> "call-it-1".equals(r.key())).allSatisfy(r -> assertThat(
                 new String(r.value(), StandardCharsets.UTF_8)).contains("\"callId\":\"call-it-1\"", "\"text\":\""));
+
+        CallClosed closed = closedAfterLastSegment("call-it-1");
+        assertThat(closed.segmentsByChannel()).containsExactly(2L, 1L);
+        assertThat(closed.reason()).isEqualTo("completed");
+        assertThat(closed.tenant()).isEqualTo("acme");
+        assertThat(closed.audioMs()).isEqualTo(Math.max(Speech.durationMs(Speech.TWO_UTTERANCES),
+                Speech.durationMs(Speech.NEED_HELP)));
+        assertThat(closed.deadLettered()).as("the ghost chunk belongs to another call").isEmpty();
     }
 
     @Test
@@ -185,6 +195,8 @@ class TranscriberIntegrationTest {
         assertThat(customer.segmentId()).isEqualTo(SegmentIds.of("call-it-2", 1, 0));
         assertThat(customer.text()).contains("need help with my bill");
         assertThat(read(Topics.DLQ, records -> true)).noneMatch(r -> "call-it-2".equals(r.key()));
+        // the takeover counted what the first replica had published before it went away
+        assertThat(closedAfterLastSegment("call-it-2").segmentsByChannel()).containsExactly(2L, 1L);
     }
 
     @Test
@@ -216,16 +228,25 @@ class TranscriberIntegrationTest {
     }
 
     private static List<TranscriptSegment> segments(String callId, int expected) {
-        var serde = EventSerdes.transcript();
-        List<ConsumerRecord<String, byte[]>> records = read(Topics.TRANSCRIPTS,
-                all -> all.stream().filter(r -> callId.equals(r.key())).count() >= expected);
-        List<TranscriptSegment> segments = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            if (callId.equals(record.key())) {
-                segments.add(serde.deserializer().deserialize(record.topic(), record.value()));
-            }
-        }
-        return segments;
+        return events(callId, all -> all.stream().filter(e -> e instanceof TranscriptSegment).count() >= expected)
+                .stream().filter(e -> e instanceof TranscriptSegment).map(e -> (TranscriptSegment) e).toList();
+    }
+
+    /** The call's records on the transcript topic, in order, once {@code done} holds for them. */
+    private static List<TranscriptEvent> events(String callId, Predicate<List<TranscriptEvent>> done) {
+        var serde = EventSerdes.transcripts();
+        java.util.function.Function<List<ConsumerRecord<String, byte[]>>, List<TranscriptEvent>> ofCall = records ->
+                records.stream().filter(r -> callId.equals(r.key()))
+                        .map(r -> serde.deserialize(r.topic(), r.headers(), r.value())).toList();
+        return ofCall.apply(read(Topics.TRANSCRIPTS, all -> done.test(ofCall.apply(all))));
+    }
+
+    /** The call's records once its CallClosed arrived; asserts it is the last of them and the only one. */
+    private static CallClosed closedAfterLastSegment(String callId) {
+        List<TranscriptEvent> events = events(callId, all -> all.stream().anyMatch(e -> e instanceof CallClosed));
+        assertThat(events).filteredOn(e -> e instanceof CallClosed).hasSize(1);
+        assertThat(events.get(events.size() - 1)).isInstanceOf(CallClosed.class);
+        return (CallClosed) events.get(events.size() - 1);
     }
 
     /** Reads a topic from the start, read_committed, until {@code done} holds for what was read. */

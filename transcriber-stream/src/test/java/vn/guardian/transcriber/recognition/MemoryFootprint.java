@@ -1,5 +1,7 @@
 package vn.guardian.transcriber.recognition;
 
+import vn.guardian.voskmodels.VoskModels;
+import vn.guardian.contracts.audio.ModelFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +25,12 @@ public final class MemoryFootprint {
     public static void main(String[] args) throws IOException {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         long start = report("JVM started", 0, 0);
-        Models models = TestModels.get();
+        VoskModels models = TestModels.get();
         long loaded = report("model 'en' loaded", start, 1);
         RecognizerPool pool = new RecognizerPool(count);
         List<ChannelRecognizer> recognizers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            recognizers.add(pool.open(models.forLanguage("en").orElseThrow(), models.sampleRate(),
+            recognizers.add(pool.open(models.forLanguage("en").orElseThrow(), ModelFormat.SAMPLE_RATE,
                     new ChannelRecognizer.Identity("call-" + i, "acme", 0, "agent", "en")));
         }
         long opened = report(count + " recognizers opened", loaded, count);

@@ -1,5 +1,6 @@
 package vn.guardian.transcriber.recognition;
 
+import vn.guardian.voskmodels.BundledModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
