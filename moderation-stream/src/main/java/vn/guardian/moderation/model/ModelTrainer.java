@@ -109,7 +109,7 @@ public final class ModelTrainer {
         List<ToxicityModel.Head> heads = new ArrayList<>();
         for (Category category : seen) {
             if (seen.size() == 1) {
-                heads.add(new ToxicityModel.Head(category, new float[TextFeatures.DIMENSION], 0));
+                heads.add(ToxicityModel.Head.of(category, new float[TextFeatures.DIMENSION], 0));
                 break;
             }
             List<Feature[]> rows = new ArrayList<>();
@@ -146,7 +146,7 @@ public final class ModelTrainer {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = (float) (sign * w[i]);
         }
-        return new ToxicityModel.Head(category, weights, (float) (sign * w[TextFeatures.DIMENSION]));
+        return ToxicityModel.Head.of(category, weights, (float) (sign * w[TextFeatures.DIMENSION]));
     }
 
     private static Feature[] nodes(TextFeatures.Vector vector) {

@@ -38,11 +38,11 @@ public final class TextFeatures {
     /** A sparse vector: bucket indices in ascending order and their values. */
     public record Vector(int[] indices, float[] values) {
 
-        /** The dot product with a dense weight row. */
-        public double dot(float[] weights) {
+        /** The dot product with a dense row of bfloat16 weights (the upper 16 bits of floats). */
+        public double dot(short[] weights) {
             double sum = 0;
             for (int i = 0; i < indices.length; i++) {
-                sum += weights[indices[i]] * values[i];
+                sum += Float.intBitsToFloat(weights[indices[i]] << 16) * values[i];
             }
             return sum;
         }
