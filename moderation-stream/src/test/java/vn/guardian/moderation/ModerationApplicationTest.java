@@ -69,6 +69,15 @@ class ModerationApplicationTest {
                         segment.tenant(), "completed", 6000, List.of(1L), Map.of(), System.currentTimeMillis(),
                         System.currentTimeMillis()))).get();
                 await(() -> "ESCALATE 1 false completed segment".equals(query(postgres, call)));
+                // an insult without any lexicon word: only the learned model sees it, and the stored row says so
+                TranscriptSegment unworded = Segments.segment("call-model", 1000, "en",
+                        "is anyone at your company capable of thinking");
+                producer.send(new ProducerRecord<>(Topics.TRANSCRIPTS, unworded.callId(), unworded)).get();
+                String judged = "SELECT action || ' ' || (categories->0->>'source') || ' '"
+                        + " || jsonb_array_length(categories->0->'spans') FROM segment_verdicts WHERE segment_id = '"
+                        + unworded.segmentId() + "'";
+                await(() -> query(postgres, judged) != null);
+                assertThat(query(postgres, judged)).isEqualTo("FLAG MODEL 0");
                 assertThat(get(base + "/actuator/prometheus").body())
                         .contains("guardian_utterance_end_latency_seconds_count")
                         .contains("guardian_verdicts_total{action=\"ESCALATE\"");

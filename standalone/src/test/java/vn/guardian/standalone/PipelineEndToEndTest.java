@@ -91,6 +91,8 @@ class PipelineEndToEndTest {
         assertThat(onTopic.categories()).extracting(CategoryScore::category)
                 .contains(Category.INSULT, Category.VIOLENCE_OR_THREAT);
         assertThat(onTopic.categories()).allSatisfy(score -> assertThat(score.score()).isBetween(0.0, 1.0));
+        assertThat(abusive.get("categories").get(0).get("source").asString())
+                .as("the API says which judge scored the category").isIn("LEXICON", "MODEL", "LEXICON_AND_MODEL");
 
         try (Connection db = DriverManager.getConnection(pipeline.jdbcUrl(), "postgres", "postgres");
              Statement statement = db.createStatement();

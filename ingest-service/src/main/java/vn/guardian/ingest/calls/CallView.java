@@ -15,8 +15,17 @@ public record CallView(String callId, String tenant, String language, List<Segme
                           Instant decidedAt) {
     }
 
-    /** Category names and actions stay strings: a newer moderation-stream may add values this reader does not know. */
-    public record CategoryView(String category, double score, List<SpanView> spans) {
+    /**
+     * Category names and actions stay strings: a newer moderation-stream may add values this reader does not know.
+     *
+     * @param source {@code LEXICON}, {@code MODEL} (the learned model alone: no spans) or {@code LEXICON_AND_MODEL};
+     *               verdicts stored before the model read as {@code LEXICON}
+     */
+    public record CategoryView(String category, double score, List<SpanView> spans, String source) {
+
+        public CategoryView {
+            source = source == null ? "LEXICON" : source;
+        }
     }
 
     public record SpanView(int start, int end, String term) {
