@@ -87,8 +87,9 @@ class CallsApiTest {
                 .containsEntry("startMs", 5000).containsEntry("endMs", 6200).containsEntry("text", "you idiot")
                 .containsEntry("severity", "MEDIUM").containsEntry("action", "FLAG")
                 .containsEntry("lexiconVersion", "lex-7").containsEntry("decidedAt", "2026-11-25T10:00:00Z");
+        // a row stored before the learned model names no source: it was the lexicon's
         assertThat(insult.get("categories")).isEqualTo(List.of(Map.of("category", "INSULT", "score", 0.8,
-                "spans", List.of(Map.of("start", 4, "end", 9, "term", "idiot")))));
+                "spans", List.of(Map.of("start", 4, "end", 9, "term", "idiot")), "source", "LEXICON")));
         Map<String, Object> summary = (Map<String, Object>) call.get("summary");
         assertThat(summary).containsEntry("segments", 4).containsEntry("maxSeverity", "CRITICAL")
                 .containsEntry("riskScore", 0.71).containsEntry("action", "ESCALATE").containsEntry("open", false)
