@@ -48,7 +48,16 @@ public final class TopicLayout {
                 .filter(topic -> !existing.contains(topic.name()))
                 .toList();
         if (!missing.isEmpty()) {
-            admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+            for (var created : admin.createTopics(missing).values().values()) {
+                try {
+                    created.get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    // a retried request, or another client, created it first: existing is all that is wanted
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 
