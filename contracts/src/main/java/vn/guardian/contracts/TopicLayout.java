@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the product's topics with their partition counts and retention; the one place that knows them. */
 public final class TopicLayout {
@@ -47,15 +48,16 @@ public final class TopicLayout {
         List<NewTopic> missing = topics(partitions, replication).stream()
                 .filter(topic -> !existing.contains(topic.name()))
                 .toList();
-        if (!missing.isEmpty()) {
-            for (var created : admin.createTopics(missing).values().values()) {
-                try {
-                    created.get(60, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    // a retried request, or another client, created it first: existing is all that is wanted
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                        throw e;
-                    }
+        if (missing.isEmpty()) {
+            return;
+        }
+        for (var created : admin.createTopics(missing).values().entrySet()) {
+            try {
+                created.getValue().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // a topic created moments ago may be missing from the listing; what matters is that it exists
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
                 }
             }
         }

@@ -9,7 +9,10 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
-/** An embedded PostgreSQL server (zonky binaries, no install needed) with a {@code guardian} database: for the one-machine pipeline (standalone, benchmark) and, through test-support, the tests. */
+/**
+ * An embedded PostgreSQL server (zonky binaries, no install needed) with a {@code guardian} database: for the
+ * one-machine pipeline (standalone, benchmark) and, through test-support, the tests.
+ */
 public final class EmbeddedDatabase implements AutoCloseable {
 
     public static final String DATABASE = "guardian";

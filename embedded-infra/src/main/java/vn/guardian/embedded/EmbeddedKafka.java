@@ -6,7 +6,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import vn.guardian.contracts.TopicLayout;
 
-/** One in-JVM KRaft broker (controller and broker in one node) with the product's topics: for the one-machine pipeline (standalone, benchmark) and, through test-support, the tests. */
+/**
+ * One in-JVM KRaft broker (controller and broker in one node) with the product's topics: for the one-machine
+ * pipeline (standalone, benchmark) and, through test-support, the tests.
+ */
 public final class EmbeddedKafka implements AutoCloseable {
 
     /** A multiple of the transcriber's workers on 1, 2 or 3 cores, so calls spread evenly over them. */

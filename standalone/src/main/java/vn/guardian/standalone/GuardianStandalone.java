@@ -8,7 +8,16 @@ public final class GuardianStandalone {
     private GuardianStandalone() {
     }
 
+    /** The console's logging, named so it never competes with the logback.xml of a program that uses Pipeline. */
+    static final String LOGGING_CONFIG = "logback-standalone.xml";
+
     public static void main(String[] args) throws Exception {
+        // Logback reads it once, for the lines before the services start; Spring Boot then reads logging.config
+        // for each service (and would warn about Logback's own property, hence it is cleared once read)
+        System.setProperty("logback.configurationFile", LOGGING_CONFIG);
+        org.slf4j.LoggerFactory.getILoggerFactory();
+        System.clearProperty("logback.configurationFile");
+        System.setProperty("logging.config", "classpath:" + LOGGING_CONFIG);
         StandaloneSettings settings = StandaloneSettings.fromEnvironment();
         long startedAt = System.nanoTime();
         Pipeline pipeline = Pipeline.start(settings);

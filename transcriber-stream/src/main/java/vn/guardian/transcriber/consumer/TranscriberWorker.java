@@ -58,8 +58,8 @@ import vn.guardian.contracts.transcript.PartialTranscript;
  * One consumer-group member: polls the audio topic, feeds the recognizers of the calls in its partitions, and
  * publishes segments, CallClosed events, DLQ records and offsets in Kafka transactions of at most
  * {@code max-transaction-time} of decoding each. A call's CallClosed goes out in the transaction of its CallEnded,
- * after the call's last segments. Runs on its own thread and owns its consumer, its transactional producer and every recognizer of
- * its partitions.
+ * after the call's last segments. Runs on its own thread and owns its consumer, its transactional producer and every
+ * recognizer of its partitions.
  */
 public final class TranscriberWorker implements Runnable {
 
