@@ -8,19 +8,19 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import vn.guardian.moderation.calls.CallAggregator;
+import vn.guardian.moderation.classifier.Judges;
+import vn.guardian.moderation.classifier.SegmentClassifier;
 import vn.guardian.moderation.health.KafkaStreamsHealthIndicator;
 import vn.guardian.moderation.health.VerdictSinkHealthIndicator;
-import vn.guardian.moderation.classifier.Judges;
 import vn.guardian.moderation.lexicon.Lexicons;
 import vn.guardian.moderation.model.ToxicityModels;
-import vn.guardian.moderation.classifier.SegmentClassifier;
 import vn.guardian.moderation.sink.VerdictSink;
 import vn.guardian.moderation.sink.VerdictWriter;
 import vn.guardian.moderation.topology.ModerationMetrics;
 import vn.guardian.moderation.topology.ModerationStreams;
 import vn.guardian.moderation.topology.ModerationTopology;
 
-/** Wires the lexicons, the topology and the sink from {@link ModerationProperties}. */
+/** Wires the lexicons and toxicity models, the topology and the sink from {@link ModerationProperties}. */
 @Configuration(proxyBeanMethods = false)
 class ModerationConfiguration {
 
