@@ -31,26 +31,6 @@ import vn.guardian.transcriber.TranscriberApplication;
  */
 public final class Pipeline implements AutoCloseable {
 
-    /**
-     * moderation-stream's JDBC, Flyway and R2DBC jars are on the shared classpath; the transcriber has no database.
-     */
-    public static final List<String> TRANSCRIBER_EXCLUSIONS = List.of(
-            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-            "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
-            "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
-            "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
-            "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration",
-            "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",
-            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
-            "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
-            "org.springframework.boot.r2dbc.autoconfigure.R2dbcTransactionManagerAutoConfiguration",
-            "org.springframework.boot.r2dbc.autoconfigure.health.ConnectionFactoryHealthContributorAutoConfiguration",
-            "org.springframework.boot.r2dbc.autoconfigure.metrics.ConnectionPoolMetricsAutoConfiguration",
-            "org.springframework.boot.r2dbc.autoconfigure.observation.R2dbcObservationAutoConfiguration",
-            "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcAutoConfiguration",
-            "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcRepositoriesAutoConfiguration",
-            "org.springframework.boot.r2dbc.autoconfigure.R2dbcInitializationAutoConfiguration",
-            "org.springframework.boot.r2dbc.autoconfigure.R2dbcProxyAutoConfiguration");
     /** ingest reads PostgreSQL through R2DBC only; moderation-stream, on the same classpath, owns JDBC and Flyway. */
     public static final List<String> INGEST_EXCLUSIONS = List.of(
             "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -60,6 +40,18 @@ public final class Pipeline implements AutoCloseable {
             "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration",
             "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",
             "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration");
+    /** The transcriber has no database at all: ingest's exclusions plus R2DBC. */
+    public static final List<String> TRANSCRIBER_EXCLUSIONS = java.util.stream.Stream.concat(INGEST_EXCLUSIONS.stream(),
+            java.util.stream.Stream.of(
+                    "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+                    "org.springframework.boot.r2dbc.autoconfigure.R2dbcTransactionManagerAutoConfiguration",
+                    "org.springframework.boot.r2dbc.autoconfigure.health.ConnectionFactoryHealthContributorAutoConfiguration",
+                    "org.springframework.boot.r2dbc.autoconfigure.metrics.ConnectionPoolMetricsAutoConfiguration",
+                    "org.springframework.boot.r2dbc.autoconfigure.observation.R2dbcObservationAutoConfiguration",
+                    "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcAutoConfiguration",
+                    "org.springframework.boot.data.r2dbc.autoconfigure.DataR2dbcRepositoriesAutoConfiguration",
+                    "org.springframework.boot.r2dbc.autoconfigure.R2dbcInitializationAutoConfiguration",
+                    "org.springframework.boot.r2dbc.autoconfigure.R2dbcProxyAutoConfiguration")).toList();
 
     /**
      * What a caller changes beyond {@link StandaloneSettings} (the benchmark: partitions, limits, workers).

@@ -91,9 +91,9 @@ public final class SegmentClassifier {
         Map<Category, CategoryScore> scores = new EnumMap<>(Category.class);
         Severity severity = Severity.NONE;
         List<String> versions = new ArrayList<>();
+        List<Token> tokens = TextNormalizer.tokenize(segment.text()); // both judges read the same words
         if (judges.lexicon()) {
             List<Lexicon> applied = lexicons.forLanguage(segment.language());
-            List<Token> tokens = TextNormalizer.tokenize(segment.text());
             List<Match> matches = new ArrayList<>();
             for (Lexicon lexicon : applied) {
                 matches.addAll(lexicon.match(tokens));
@@ -106,18 +106,19 @@ public final class SegmentClassifier {
                     Collectors.toList())).forEach((category, found) -> scores.put(category, lexiconScore(category, found)));
         }
         if (judges.model()) {
-            ToxicityModel.Judgement judgement = null;
-            ToxicityModel judge = null;
-            for (ToxicityModel model : models.forText(segment.language(), segment.text())) {
-                ToxicityModel.Judgement candidate = model.judge(segment.text());
-                if (judgement == null || evidence(candidate, model) > evidence(judgement, judge)) {
-                    judgement = candidate;
-                    judge = model;
+            Category modelCategory = null;
+            double strongest = -1;
+            for (ToxicityModel model : models.forText(segment.language(), tokens)) {
+                ToxicityModel.Judgement judgement = model.judge(tokens);
+                double evidence = evidence(judgement, model);
+                if (evidence > strongest) {
+                    strongest = evidence;
+                    modelCategory = judgement.category();
                 }
                 versions.add(model.version());
             }
-            if (judgement != null) {
-                addModelEvidence(scores, judgement.category(), evidence(judgement, judge), thresholds);
+            if (modelCategory != null) {
+                addModelEvidence(scores, modelCategory, strongest, thresholds);
             }
         }
         List<CategoryScore> categories = new ArrayList<>(scores.values());

@@ -2,7 +2,6 @@ package vn.guardian.moderation.model;
 
 import java.util.List;
 import java.util.Set;
-import vn.guardian.moderation.lexicon.TextNormalizer;
 import vn.guardian.moderation.lexicon.Token;
 
 /**
@@ -26,8 +25,7 @@ final class LanguageGuess {
     }
 
     /** "vi", "en", or null when the text gives no sign. */
-    static String of(String text) {
-        List<Token> tokens = TextNormalizer.tokenize(text);
+    static String of(List<Token> tokens) {
         int vietnamese = 0;
         int english = 0;
         for (Token token : tokens) {

@@ -8,6 +8,7 @@ import de.bwaldvogel.liblinear.Parameter;
 import de.bwaldvogel.liblinear.Problem;
 import de.bwaldvogel.liblinear.SolverType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -100,6 +101,10 @@ public final class ModelTrainer {
             if (category != null) {
                 seen.add(category);
             }
+        }
+        if (Arrays.stream(toxic).allMatch(y -> y == toxic[0])) {
+            throw new IllegalArgumentException("The training data has only " + (toxic.length == 0 ? "no rows"
+                    : toxic[0] > 0 ? "toxic rows" : "clean rows") + "; a model needs both clean and toxic lines");
         }
         if (seen.isEmpty()) {
             throw new IllegalArgumentException("The training data has no toxic example with a category; label some "

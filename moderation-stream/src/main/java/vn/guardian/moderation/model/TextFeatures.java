@@ -50,7 +50,11 @@ public final class TextFeatures {
 
     /** The features of {@code kind} in {@code text}; empty for a text without words. */
     public static Vector of(String text, Kind kind) {
-        List<Token> tokens = TextNormalizer.tokenize(text);
+        return of(TextNormalizer.tokenize(text), kind);
+    }
+
+    /** As {@link #of(String, Kind)}, over tokens already made by {@link TextNormalizer#tokenize(String)}. */
+    public static Vector of(List<Token> tokens, Kind kind) {
         Counts counts = new Counts(tokens.size() * 24 + 8);
         String previous = null;
         String previousPlain = null;

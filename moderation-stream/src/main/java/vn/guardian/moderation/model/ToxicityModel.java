@@ -17,6 +17,8 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import vn.guardian.contracts.verdict.Category;
+import vn.guardian.moderation.lexicon.TextNormalizer;
+import vn.guardian.moderation.lexicon.Token;
 
 /**
  * A trained toxicity model for one language: a logistic regression that gives the probability that a text is
@@ -109,7 +111,12 @@ public final class ToxicityModel {
 
     /** The model's judgement of {@code text}. */
     public Judgement judge(String text) {
-        TextFeatures.Vector vector = TextFeatures.of(text, features);
+        return judge(TextNormalizer.tokenize(text));
+    }
+
+    /** As {@link #judge(String)}, over tokens already made by {@link TextNormalizer#tokenize(String)}. */
+    public Judgement judge(List<Token> tokens) {
+        TextFeatures.Vector vector = TextFeatures.of(tokens, features);
         double toxicity = 1 / (1 + Math.exp(-toxic.score(vector)));
         Head best = categories.get(0);
         double bestScore = Double.NEGATIVE_INFINITY;

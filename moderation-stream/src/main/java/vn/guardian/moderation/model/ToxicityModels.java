@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import vn.guardian.moderation.lexicon.Token;
 
 /** The toxicity model of every configured language, picked by a segment's language code like the lexicons. */
 public final class ToxicityModels {
@@ -106,13 +107,13 @@ public final class ToxicityModels {
     }
 
     /**
-     * The models to judge {@code text} said in {@code language}: that language's; for an unknown language, the model
-     * of the language the text looks like, or all of them when it looks like none.
+     * The models to judge a text said in {@code language}, given as its {@code tokens}: that language's; for an
+     * unknown language, the model of the language the text looks like, or all of them when it looks like none.
      */
-    public List<ToxicityModel> forText(String language, String text) {
+    public List<ToxicityModel> forText(String language, List<Token> tokens) {
         List<ToxicityModel> models = forLanguage(language);
         if (models.size() > 1) {
-            ToxicityModel guessed = byLanguage.get(LanguageGuess.of(text));
+            ToxicityModel guessed = byLanguage.get(LanguageGuess.of(tokens));
             if (guessed != null) {
                 return List.of(guessed);
             }

@@ -115,6 +115,15 @@ class ToxicityModelTest {
     }
 
     @Test
+    void trainingDataOfOneClassIsRefusedSayingWhatIsMissing() {
+        List<ModelTrainer.Example> onlyClean = List.of(new ModelTrainer.Example("hello there", "clean"),
+                new ModelTrainer.Example("thank you", "clean"));
+
+        assertThatThrownBy(() -> ModelTrainer.train("en", onlyClean, ModelTrainer.Settings.DEFAULT))
+                .hasMessageContaining("only clean rows").hasMessageContaining("both clean and toxic");
+    }
+
+    @Test
     void anUnknownLabelIsRefusedWithTheLabelsThatWork() {
         assertThatThrownBy(() -> ModelTrainer.isToxic("rude"))
                 .hasMessageContaining("'rude'").hasMessageContaining("insult").hasMessageContaining("clean");
