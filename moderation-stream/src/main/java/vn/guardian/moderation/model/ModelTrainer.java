@@ -103,8 +103,9 @@ public final class ModelTrainer {
             }
         }
         if (Arrays.stream(toxic).allMatch(y -> y == toxic[0])) {
-            throw new IllegalArgumentException("The training data has only " + (toxic.length == 0 ? "no rows"
-                    : toxic[0] > 0 ? "toxic rows" : "clean rows") + "; a model needs both clean and toxic lines");
+            throw new IllegalArgumentException((toxic.length == 0 ? "The training data has no rows"
+                    : "The training data has only " + (toxic[0] > 0 ? "toxic" : "clean") + " rows")
+                    + "; a model needs both clean and toxic lines");
         }
         if (seen.isEmpty()) {
             throw new IllegalArgumentException("The training data has no toxic example with a category; label some "
