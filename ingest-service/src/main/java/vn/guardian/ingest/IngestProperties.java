@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
  * @param calls             live call lifecycle
  * @param limits            per-tenant limits, unless the tenant overrides them
  * @param publish           Kafka publishing limits
+ * @param erasure           what {@code DELETE /v1/calls/{id}} erases on Kafka
  */
 @ConfigurationProperties("guardian.ingest")
 public record IngestProperties(Map<String, Tenant> tenants,
@@ -29,7 +30,8 @@ public record IngestProperties(Map<String, Tenant> tenants,
                                @DefaultValue Recordings recordings,
                                @DefaultValue Calls calls,
                                @DefaultValue Limits limits,
-                               @DefaultValue Publish publish) {
+                               @DefaultValue Publish publish,
+                               @DefaultValue Erasure erasure) {
 
     public IngestProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
@@ -126,5 +128,18 @@ public record IngestProperties(Map<String, Tenant> tenants,
     public record Publish(@DefaultValue("5s") Duration maxBlock,
                           @DefaultValue("15s") Duration deliveryTimeout,
                           @DefaultValue("5s") Duration retryAfter) {
+    }
+
+    /**
+     * @param compactedTopics the compacted topics keyed by call id that get a tombstone for an erased call: the call
+     *                        verdicts, and moderation-stream's call table changelog
+     *                        ({@code <guardian.moderation.application-id>-call-verdicts-changelog})
+     */
+    public record Erasure(
+            @DefaultValue("guardian.call-verdicts,guardian-moderation-call-verdicts-changelog")
+            List<String> compactedTopics) {
+        public Erasure {
+            compactedTopics = List.copyOf(compactedTopics);
+        }
     }
 }

@@ -4,10 +4,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import vn.guardian.moderation.cli.ModerationCli;
+import vn.guardian.moderation.retention.RetentionProperties;
 
 /** moderation-stream: the Kafka Streams topology that decides transcripts and the sink that stores verdicts. */
 @SpringBootApplication
-@EnableConfigurationProperties(ModerationProperties.class)
+@EnableConfigurationProperties({ModerationProperties.class, RetentionProperties.class})
 public class ModerationApplication {
 
     /** The application as {@link #main} and the standalone module start it; settings passed as arguments win over its yml. */

@@ -26,6 +26,7 @@ import vn.guardian.moderation.model.ToxicityModels;
  * @param sinkGroupId       consumer group of the PostgreSQL verdict sink
  * @param sinkBatchSize     most verdicts per sink poll, hence per database transaction
  * @param sinkTimeout       longest a database batch may take before it counts as failed and is retried
+ * @param registryGroupId   consumer group of the calls registry, which keeps the {@code calls} table
  * @param classifier        which judges decide a segment: {@code combined} (lexicon and model), {@code lexicon} or
  *                          {@code model}
  * @param toxicityModels    learned toxicity model file per language, or {@code bundled} for the committed one;
@@ -45,6 +46,7 @@ public record ModerationProperties(
         @DefaultValue("guardian-verdict-sink") String sinkGroupId,
         @DefaultValue("500") int sinkBatchSize,
         @DefaultValue("30s") Duration sinkTimeout,
+        @DefaultValue("guardian-call-registry") String registryGroupId,
         @DefaultValue("combined") String classifier,
         Map<String, String> toxicityModels) {
 

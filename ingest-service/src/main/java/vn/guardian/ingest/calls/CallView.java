@@ -5,14 +5,42 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an analyst reads about one call: its moderated segments in audio order, and its summary, which is the call
- * verdict moderation-stream computed (call rules included), as stored.
+ * What an analyst reads about one call: where it stands in its lifecycle (from the calls registry), its moderated
+ * segments in audio order with their reviews, and its summary, which is the call verdict moderation-stream computed
+ * (call rules included), as stored.
+ *
+ * @param status       {@code live}, {@code ended} (audio complete, transcription finishing), {@code closed} or
+ *                     {@code failed}
+ * @param failure      why the call failed, with the fix (e.g. the configuration key of a missing model); null unless
+ *                     failed
+ * @param format       what the feed sent; null for a call the registry has not seen start
+ * @param audioMs      audio time of the longest channel as transcribed, once closed
+ * @param chunks       audio chunks received, all channels
+ * @param deadLetters  the call's records that went to the DLQ, by reason code
  */
-public record CallView(String callId, String tenant, String language, List<Segment> segments, Summary summary) {
+public record CallView(String callId, String tenant, String status, String failure, String language,
+                       FormatView format, List<String> channelRoles, Map<String, String> metadata, Instant startedAt,
+                       Instant endedAt, String endReason, Instant closedAt, long audioMs, long chunks,
+                       DeadLetters deadLetters, List<Segment> segments, Summary summary) {
 
+    /** @param review the analyst's judgement of the segment; null until reviewed */
     public record Segment(String segmentId, int channel, String channelRole, long startMs, long endMs, String text,
                           List<CategoryView> categories, String severity, String action, String lexiconVersion,
-                          Instant decidedAt) {
+                          Instant decidedAt, ReviewView review) {
+    }
+
+    public record FormatView(String encoding, int sampleRate, int channels) {
+    }
+
+    /** @param byReason count per reason code ({@code no-model}, {@code seq-gap}, ...) */
+    public record DeadLetters(long total, Map<String, Long> byReason) {
+    }
+
+    /**
+     * @param label    {@code clean} or a category in lower case
+     * @param reviewer who reviewed, as the {@code X-Reviewer} header named them
+     */
+    public record ReviewView(String label, String note, String reviewer, Instant reviewedAt) {
     }
 
     /**

@@ -18,13 +18,15 @@ import vn.guardian.contracts.verdict.SegmentVerdict;
  */
 public final class VerdictWriter {
 
+    // an erased call's verdicts are never written again, even when its records are replayed
     // stored_at is clock_timestamp(), the moment of the write, not now(), which is when the batch's transaction began
 
     static final String UPSERT = """
             INSERT INTO segment_verdicts (segment_id, call_id, tenant, channel, channel_role, start_ms, end_ms, text,
                 language, categories, severity, action, lexicon_version, ingested_at, decided_at, stored_at)
-            VALUES (:segmentId, :callId, :tenant, :channel, :channelRole, :startMs, :endMs, :text,
-                :language, :categories, :severity, :action, :lexiconVersion, :ingestedAt, :decidedAt, clock_timestamp())
+            SELECT :segmentId, :callId, :tenant, :channel, :channelRole, :startMs, :endMs, :text,
+                :language, :categories, :severity, :action, :lexiconVersion, :ingestedAt, :decidedAt, clock_timestamp()
+             WHERE NOT EXISTS (SELECT 1 FROM erased_calls WHERE call_id = :callId)
             ON CONFLICT (segment_id) DO UPDATE SET
                 call_id = EXCLUDED.call_id, tenant = EXCLUDED.tenant, channel = EXCLUDED.channel,
                 channel_role = EXCLUDED.channel_role, start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms,
@@ -36,8 +38,9 @@ public final class VerdictWriter {
     static final String UPSERT_CALL = """
             INSERT INTO call_verdicts (call_id, tenant, segments, counts_by_category, max_severity, risk_score, action,
                 escalation, open, close_reason, updated_at, stored_at)
-            VALUES (:callId, :tenant, :segments, :counts, :maxSeverity, :riskScore, :action, :escalation, :open,
-                :closeReason, :updatedAt, clock_timestamp())
+            SELECT :callId, :tenant, :segments, :counts, :maxSeverity, :riskScore, :action, :escalation, :open,
+                :closeReason, :updatedAt, clock_timestamp()
+             WHERE NOT EXISTS (SELECT 1 FROM erased_calls WHERE call_id = :callId)
             ON CONFLICT (call_id) DO UPDATE SET
                 tenant = EXCLUDED.tenant, segments = EXCLUDED.segments, counts_by_category = EXCLUDED.counts_by_category,
                 max_severity = EXCLUDED.max_severity, risk_score = EXCLUDED.risk_score, action = EXCLUDED.action,

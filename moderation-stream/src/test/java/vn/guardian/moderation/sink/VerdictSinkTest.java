@@ -141,7 +141,7 @@ class VerdictSinkTest {
             port = socket.getLocalPort();
         }
         String callId = "call-" + UUID.randomUUID();
-        VerdictSink sink = startSink("r2dbc:postgresql://localhost:" + port + "/" + TestPostgres.DATABASE,
+        SinkLoop sink = startSink("r2dbc:postgresql://localhost:" + port + "/" + TestPostgres.DATABASE,
                 "sink-test-b", new SimpleMeterRegistry());
 
         send(verdict(callId, "seg-1", Action.FLAG), verdict(callId, "seg-2", Action.ESCALATE));
@@ -189,13 +189,13 @@ class VerdictSinkTest {
         }
     }
 
-    private VerdictSink startSink(String r2dbcUrl, String groupId, SimpleMeterRegistry registry) {
+    private SinkLoop startSink(String r2dbcUrl, String groupId, SimpleMeterRegistry registry) {
         ConnectionFactory connections = ConnectionFactories.get(ConnectionFactoryOptions.parse(r2dbcUrl).mutate()
                 .option(ConnectionFactoryOptions.USER, TestPostgres.USER)
                 .option(ConnectionFactoryOptions.PASSWORD, TestPostgres.PASSWORD).build());
         Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        VerdictSink sink = new VerdictSink(clients, clients, groupId, 100,
-                new VerdictWriter(connections, Duration.ofSeconds(5)), registry);
+        SinkLoop sink = new SinkLoop(VerdictSink.NAME, VerdictSink.TOPICS, clients, clients, groupId, 100,
+                new VerdictSink(new VerdictWriter(connections, Duration.ofSeconds(5)), registry), registry);
         sink.start();
         closeAfter.add(sink::stop);
         return sink;

@@ -2,14 +2,14 @@ package vn.guardian.moderation.health;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import vn.guardian.moderation.sink.VerdictSink;
+import vn.guardian.moderation.sink.SinkLoop;
 
-/** DOWN when the sink thread died; UP with the last database error as detail while it retries. */
-public final class VerdictSinkHealthIndicator implements HealthIndicator {
+/** DOWN when a sink's thread died; UP with the last database error as detail while it retries. */
+public final class SinkHealthIndicator implements HealthIndicator {
 
-    private final VerdictSink sink;
+    private final SinkLoop sink;
 
-    public VerdictSinkHealthIndicator(VerdictSink sink) {
+    public SinkHealthIndicator(SinkLoop sink) {
         this.sink = sink;
     }
 
