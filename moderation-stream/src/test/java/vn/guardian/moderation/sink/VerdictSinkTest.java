@@ -48,7 +48,7 @@ import vn.guardian.testsupport.TestKafka;
 import vn.guardian.testsupport.TestPostgres;
 
 /** The sink against a real broker and a real PostgreSQL. */
-class VerdictSinkTest {
+public class VerdictSinkTest {
 
     private static TestKafka kafka;
     private static TestPostgres postgres;
@@ -216,11 +216,11 @@ class VerdictSinkTest {
                 Severity.MEDIUM, action, "en@test", now - 300, now - 100);
     }
 
-    static void migrate(TestPostgres db) {
+    public static void migrate(TestPostgres db) {
         Flyway.configure().dataSource(db.jdbcUrl(), TestPostgres.USER, TestPostgres.PASSWORD).load().migrate();
     }
 
-    static String query(TestPostgres db, String sql) {
+    public static String query(TestPostgres db, String sql) {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), TestPostgres.USER, TestPostgres.PASSWORD);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
@@ -230,7 +230,7 @@ class VerdictSinkTest {
         }
     }
 
-    static void await(BooleanSupplier condition) throws InterruptedException {
+    public static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
