@@ -136,7 +136,7 @@ public record IngestProperties(Map<String, Tenant> tenants,
      *                        ({@code <guardian.moderation.application-id>-call-verdicts-changelog})
      */
     public record Erasure(
-            @DefaultValue("guardian.call-verdicts,guardian-moderation-call-verdicts-changelog")
+            @DefaultValue({"guardian.call-verdicts", "guardian-moderation-call-verdicts-changelog"})
             List<String> compactedTopics) {
         public Erasure {
             compactedTopics = List.copyOf(compactedTopics);

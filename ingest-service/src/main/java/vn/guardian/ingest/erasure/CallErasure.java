@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -56,11 +58,13 @@ public class CallErasure implements AutoCloseable {
     private final DatabaseClient database;
     private final TransactionalOperator transaction;
     private final KafkaProducer<String, byte[]> producer;
+    private final Admin admin;
     private final IngestProperties properties;
 
     public CallErasure(DatabaseClient database, ConnectionFactory connectionFactory, KafkaProperties kafka,
-                       IngestProperties properties) {
+                       IngestProperties properties, Admin admin) {
         this.database = database;
+        this.admin = admin;
         this.transaction = TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
         this.properties = properties;
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
@@ -95,7 +99,7 @@ public class CallErasure implements AutoCloseable {
                         return Mono.error(new ProblemException(HttpStatus.CONFLICT, "call-not-closed",
                                 "Call still in progress", "Call " + callId + " is " + status
                                 + "; its transcripts are still being written, so it cannot be erased yet.")
-                                .field("callId").value(callId).with("status", status)
+                                .field("callId").value(callId).with("callStatus", status)
                                 .fix("end the call (POST /v1/calls/" + callId + "/end), wait until GET /v1/calls/"
                                         + callId + " shows status closed or failed, then erase it"));
                     }
@@ -106,9 +110,16 @@ public class CallErasure implements AutoCloseable {
 
     private Mono<Void> tombstones(String callId) {
         return Mono.fromCallable(() -> {
+            // a topic that does not exist holds nothing to erase, and sending would auto-create it
+            Set<String> existing = admin.listTopics().names().get(properties.publish().deliveryTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (String topic : properties.erasure().compactedTopics()) {
-                sent.add(producer.send(new ProducerRecord<>(topic, callId, null)));
+                if (existing.contains(topic)) {
+                    sent.add(producer.send(new ProducerRecord<>(topic, callId, null)));
+                } else {
+                    log.info("Erasure topic {} does not exist: nothing of call {} to erase there", topic, callId);
+                }
             }
             for (Future<RecordMetadata> future : sent) {
                 future.get(properties.publish().deliveryTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);

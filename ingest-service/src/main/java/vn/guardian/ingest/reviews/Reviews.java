@@ -1,7 +1,7 @@
 package vn.guardian.ingest.reviews;
 
-import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -70,22 +70,16 @@ public class Reviews {
     }
 
     private final DatabaseClient database;
-    private final Clock clock;
 
     public Reviews(DatabaseClient database) {
-        this(database, Clock.systemUTC());
-    }
-
-    Reviews(DatabaseClient database, Clock clock) {
         this.database = database;
-        this.clock = clock;
     }
 
     /** Stores the review; empty when the tenant has no such segment in that call. */
     public Mono<CallView.ReviewView> save(String tenant, String callId, String segmentId, String label, String note,
                                          String reviewer) {
         // PostgreSQL keeps microseconds: what is returned is what a reload shows
-        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond(), clock.instant().getNano() / 1000 * 1000);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return database.sql(UPSERT)
                 .bind("segmentId", segmentId)
                 .bind("tenant", tenant)

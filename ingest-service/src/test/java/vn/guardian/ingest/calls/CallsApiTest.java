@@ -120,7 +120,7 @@ class CallsApiTest {
         String otherTenant = get("globex-call", RunningIngest.API_KEY).expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.type").isEqualTo("https://guardian.vn/problems/call-not-found")
-                .jsonPath("$.detail").isEqualTo("No moderated segments for call globex-call yet, or no such call for this tenant.")
+                .jsonPath("$.detail").isEqualTo("No call globex-call for this tenant.")
                 .returnResult().toString();
         // the owner sees it
         get("globex-call", RunningIngest.OTHER_API_KEY).expectStatus().isOk()
