@@ -21,13 +21,22 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import vn.guardian.contracts.Topics;
+import vn.guardian.contracts.audio.AudioChunk;
+import vn.guardian.contracts.audio.AudioEvent;
+import vn.guardian.contracts.audio.CallEnded;
+import vn.guardian.contracts.audio.CallStarted;
+import vn.guardian.contracts.audio.SourceFormat;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.verdict.Action;
 import vn.guardian.contracts.verdict.Category;
@@ -192,6 +201,48 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    void aCallNoTranscriberCanTakeIsFailedAndTheApiSaysWhy() throws Exception {
+        // what ingest accepts during a cold start, before any transcriber reported its languages
+        String callId = "cold-start-" + UUID.randomUUID();
+        try (KafkaProducer<String, AudioEvent> audio = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafkaBootstrapServers()),
+                new StringSerializer(), EventSerdes.audio())) {
+            long now = System.currentTimeMillis();
+            audio.send(new ProducerRecord<>(Topics.AUDIO, callId, new CallStarted(callId, "local", "xx",
+                    new SourceFormat("pcm_s16le", 16_000, 1), List.of("mono"), 16_000, Map.of(), now))).get();
+            audio.send(new ProducerRecord<>(Topics.AUDIO, callId, new AudioChunk(callId, 0, 0, 0, 16_000, now,
+                    new byte[8000]))).get();
+            audio.send(new ProducerRecord<>(Topics.AUDIO, callId, new CallEnded(callId, "local", "completed",
+                    now + 250))).get();
+        }
+
+        JsonNode call = callWhere(callId, c -> "failed".equals(c.get("status").asString())
+                && c.get("deadLetters").get("total").asLong() >= 2);
+
+        assertThat(call.get("failure").asString()).startsWith("no-model:")
+                .contains("'xx'", "configure guardian.transcriber.models.xx");
+        assertThat(call.get("language").asString()).isEqualTo("xx");
+        assertThat(call.get("deadLetters").get("byReason").get("no-model").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(call.get("segments").size()).isZero();
+    }
+
+    @Test
+    void aCallWithoutSpeechIsFoundClosedWithNothingToModerate() throws Exception {
+        String callId = submit(silence(Duration.ofSeconds(3)));
+
+        JsonNode call = callWhere(callId, c -> "closed".equals(c.get("status").asString())
+                && c.get("summary") != null && !c.get("summary").isNull());
+
+        assertThat(call.get("segments").size()).isZero();
+        assertThat(call.get("chunks").asLong()).isEqualTo(12);
+        assertThat(call.get("endReason").asString()).isEqualTo("completed");
+        assertThat(call.get("summary").get("action").asString()).isEqualTo("ALLOW");
+        HttpResponse<String> found = send(HttpRequest.newBuilder(URI.create(pipeline.ingestUrl()
+                + "/v1/calls?status=closed&limit=200")).GET());
+        assertThat(found.body()).contains(callId);
+    }
+
+    @Test
     void aRequestWithoutTheApiKeyIsRefused() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(pipeline.ingestUrl() + "/v1/recordings"))
                 .header("Content-Type", "audio/wav")
@@ -204,10 +255,14 @@ class PipelineEndToEndTest {
     }
 
     private static String submit(Path wav) throws Exception {
+        return submit(Files.readAllBytes(wav));
+    }
+
+    private static String submit(byte[] wav) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(pipeline.ingestUrl() + "/v1/recordings"))
                 .header("Content-Type", "audio/wav")
                 .header("X-Api-Key", API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(wav)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(wav))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return Json.MAPPER.readTree(response.body()).get("callId").asString();
@@ -261,6 +316,34 @@ class PipelineEndToEndTest {
             Thread.sleep(500);
         }
         throw new AssertionError("call " + callId + " did not close within " + VERDICT_WAIT + "; last answer: " + last);
+    }
+
+    /** Polls the read API until the call satisfies {@code condition}. */
+    private static JsonNode callWhere(String callId, java.util.function.Predicate<JsonNode> condition)
+            throws Exception {
+        long deadline = System.nanoTime() + VERDICT_WAIT.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(
+                    URI.create(pipeline.ingestUrl() + "/v1/calls/" + callId)).GET());
+            last = response.body();
+            if (response.statusCode() == 200 && condition.test(Json.MAPPER.readTree(last))) {
+                return Json.MAPPER.readTree(last);
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("call " + callId + " never got there within " + VERDICT_WAIT + "; last answer: " + last);
+    }
+
+    /** A 16 kHz mono PCM WAV of digital silence. */
+    private static byte[] silence(Duration length) {
+        int dataBytes = (int) (length.toMillis() * 16_000 / 1000) * 2;
+        java.nio.ByteBuffer wav = java.nio.ByteBuffer.allocate(44 + dataBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        wav.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + dataBytes)
+                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16)
+                .putShort((short) 1).putShort((short) 1).putInt(16_000).putInt(32_000).putShort((short) 2)
+                .putShort((short) 16).put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(dataBytes);
+        return wav.array();
     }
 
     private static List<String> categoriesOf(JsonNode segment) {
