@@ -165,6 +165,10 @@ public class ServedLanguages implements SmartLifecycle {
             }
         } catch (WakeupException e) {
             // stopping
+        } catch (RuntimeException e) {
+            log.error("Stopped reading {}: the reports held now expire after guardian.ingest.transcribers.report-ttl, "
+                    + "then every language is accepted; restart the instance to refuse unserved languages again",
+                    Topics.TRANSCRIBER_MODELS, e);
         }
     }
 
