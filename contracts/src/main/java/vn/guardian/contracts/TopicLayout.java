@@ -38,7 +38,10 @@ public final class TopicLayout {
                         // the latest verdict per call is the state analysts read
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                 topic(Topics.DLQ, 1, replication, common, Map.of(
-                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(30)))));
+                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(30)))),
+                topic(Topics.TRANSCRIBER_MODELS, 1, replication, common, Map.of(
+                        // one small record per replica, read whole by every ingest at start
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     }
 
     /** Creates every missing topic and waits until the cluster confirms them. */

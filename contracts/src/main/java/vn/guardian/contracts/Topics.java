@@ -1,6 +1,9 @@
 package vn.guardian.contracts;
 
-/** Kafka topic names. Every topic is keyed by callId so one call stays ordered in one partition. */
+/**
+ * Kafka topic names. Every call topic is keyed by callId so one call stays ordered in one partition;
+ * {@link #TRANSCRIBER_MODELS} is keyed by transcriber replica.
+ */
 public final class Topics {
 
     /** CallStarted, AudioChunk and CallEnded, told apart by the {@code guardian-event} header. */
@@ -15,6 +18,11 @@ public final class Topics {
     public static final String CALL_VERDICTS = "guardian.call-verdicts";
     /** Records that could not be processed, with the reason in headers. */
     public static final String DLQ = "guardian.dlq";
+    /**
+     * Compacted: the latest ModelReport per transcriber replica (key = its instance id), the languages it has a model
+     * for; a tombstone when it stops. Ingest reads it to refuse calls in a language no replica serves.
+     */
+    public static final String TRANSCRIBER_MODELS = "guardian.transcriber-models";
 
     /** Header names used on the DLQ. */
     public static final String DLQ_REASON_HEADER = "guardian-dlq-reason";
@@ -23,7 +31,8 @@ public final class Topics {
     public static final String DLQ_SOURCE_OFFSET_HEADER = "guardian-dlq-source-offset";
     public static final String DLQ_SERVICE_HEADER = "guardian-dlq-service";
 
-    public static final String[] ALL = {AUDIO, TRANSCRIPTS, PARTIAL_TRANSCRIPTS, VERDICTS, CALL_VERDICTS, DLQ};
+    public static final String[] ALL = {AUDIO, TRANSCRIPTS, PARTIAL_TRANSCRIPTS, VERDICTS, CALL_VERDICTS, DLQ,
+            TRANSCRIBER_MODELS};
 
     private Topics() {
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import vn.guardian.contracts.transcriber.ModelReport;
 
 /**
  * Settings under {@code guardian.ingest}.
@@ -19,6 +20,7 @@ import org.springframework.util.unit.DataSize;
  * @param calls             live call lifecycle
  * @param limits            per-tenant limits, unless the tenant overrides them
  * @param publish           Kafka publishing limits
+ * @param transcribers      what ingest learns from the transcribers' language reports
  * @param erasure           what {@code DELETE /v1/calls/{id}} erases on Kafka
  */
 @ConfigurationProperties("guardian.ingest")
@@ -31,6 +33,7 @@ public record IngestProperties(Map<String, Tenant> tenants,
                                @DefaultValue Calls calls,
                                @DefaultValue Limits limits,
                                @DefaultValue Publish publish,
+                               @DefaultValue Transcribers transcribers,
                                @DefaultValue Erasure erasure) {
 
     public IngestProperties {
@@ -128,6 +131,20 @@ public record IngestProperties(Map<String, Tenant> tenants,
     public record Publish(@DefaultValue("5s") Duration maxBlock,
                           @DefaultValue("15s") Duration deliveryTimeout,
                           @DefaultValue("5s") Duration retryAfter) {
+    }
+
+    /**
+     * @param reportTtl a transcriber's language report older than this counts as a replica gone (one that died
+     *                  without withdrawing it); running replicas repeat theirs every minute
+     */
+    public record Transcribers(@DefaultValue("5m") Duration reportTtl) {
+        public Transcribers {
+            if (reportTtl.compareTo(ModelReport.INTERVAL) <= 0) {
+                throw new IllegalArgumentException("guardian.ingest.transcribers.report-ttl=" + reportTtl
+                        + " is not longer than the transcribers' report interval (" + ModelReport.INTERVAL
+                        + "), so running replicas would look gone; use a few intervals, e.g. 5m (the default)");
+            }
+        }
     }
 
     /**

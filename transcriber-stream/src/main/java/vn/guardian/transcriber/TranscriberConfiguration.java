@@ -9,9 +9,10 @@ import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.transcriber.consumer.WorkerClients;
 import vn.guardian.transcriber.consumer.TranscriberMetrics;
 import vn.guardian.transcriber.consumer.TranscriberWorkers;
+import vn.guardian.transcriber.models.ModelReporter;
 import vn.guardian.voskmodels.VoskModels;
 
-/** Wires models, the recognizer pool and the worker threads. */
+/** Wires models, the recognizer pool, the worker threads and the report of the languages they serve. */
 @Configuration(proxyBeanMethods = false)
 class TranscriberConfiguration {
 
@@ -42,5 +43,12 @@ class TranscriberConfiguration {
     TranscriberWorkers transcriberWorkers(TranscriberProperties properties, WorkerClients clients, VoskModels models,
                                           RecognizerPool recognizers, TranscriberMetrics metrics) {
         return new TranscriberWorkers(properties, clients, models, recognizers, metrics);
+    }
+
+    /** Takes the workers so that it starts after them and withdraws its report before they stop. */
+    @Bean
+    ModelReporter modelReporter(KafkaProperties kafka, TranscriberProperties properties, VoskModels models,
+                                TranscriberWorkers workers) {
+        return new ModelReporter(kafka.buildProducerProperties(), properties.instanceId(), models, workers);
     }
 }

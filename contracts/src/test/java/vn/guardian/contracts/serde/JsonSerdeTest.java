@@ -11,6 +11,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import vn.guardian.contracts.DeadLetter;
 import vn.guardian.contracts.Topics;
+import vn.guardian.contracts.transcriber.ModelReport;
 import vn.guardian.contracts.transcript.CallClosed;
 import vn.guardian.contracts.transcript.SegmentIds;
 import vn.guardian.contracts.transcript.TranscriptSegment;
@@ -44,6 +45,16 @@ class JsonSerdeTest {
                 .isEqualTo(verdict);
         assertThat(EventSerdes.callVerdict().deserialize("t", EventSerdes.callVerdict().serialize("t", call)))
                 .isEqualTo(call);
+    }
+
+    @Test
+    void aModelReportRoundTripsWithItsLanguagesSortedAndItsTombstoneStaysNull() {
+        var report = new ModelReport("transcriber-1", List.of("vi", "en"), 42);
+
+        assertThat(report.languages()).containsExactly("en", "vi");
+        assertThat(EventSerdes.modelReport().deserialize(Topics.TRANSCRIBER_MODELS,
+                EventSerdes.modelReport().serialize(Topics.TRANSCRIBER_MODELS, report))).isEqualTo(report);
+        assertThat(EventSerdes.modelReport().deserialize(Topics.TRANSCRIBER_MODELS, null)).isNull();
     }
 
     @Test

@@ -25,6 +25,7 @@ import vn.guardian.ingest.calls.CallSyntax;
 import vn.guardian.ingest.problem.ProblemException;
 import vn.guardian.ingest.recording.RecordingUpload;
 import vn.guardian.ingest.tenant.ApiKeyFilter;
+import vn.guardian.ingest.transcribers.ServedLanguages;
 
 /**
  * The live call API: {@code POST /v1/calls} starts, {@code PUT /v1/calls/{callId}/chunks/{seq}} appends raw audio
@@ -36,13 +37,16 @@ public class LiveCallController {
     private static final Pattern SEQ = Pattern.compile("^[0-9]{1,18}$");
 
     private final LiveCalls calls;
+    private final ServedLanguages languages;
     private final JsonMapper json;
     private final long maxChunkBytes;
     private final long maxStartBytes;
     private final Timer chunkHandling;
 
-    public LiveCallController(LiveCalls calls, JsonMapper json, IngestProperties properties, MeterRegistry meters) {
+    public LiveCallController(LiveCalls calls, ServedLanguages languages, JsonMapper json, IngestProperties properties,
+                              MeterRegistry meters) {
         this.calls = calls;
+        this.languages = languages;
         this.chunkHandling = Timer.builder("guardian.ingest.chunk.handling")
                 .description("A chunk PUT from the controller to its answer, Kafka's acknowledgement included; "
                         + "minus guardian.ingest.publish.latency it is ingest's own time per chunk")
@@ -56,7 +60,12 @@ public class LiveCallController {
     public Mono<ResponseEntity<Map<String, Object>>> start(ServerWebExchange exchange) {
         String tenant = ApiKeyFilter.tenant(exchange);
         return body(exchange.getRequest(), maxStartBytes, "guardian.ingest.max-start-size", "start request")
-                .flatMap(body -> blocking(() -> calls.start(tenant, CallSpec.parse(body, json))))
+                .flatMap(body -> blocking(() -> {
+                    CallSpec spec = CallSpec.parse(body, json);
+                    // refused before anything is published: no transcriber would ever transcribe it
+                    languages.require(spec.language(), "language");
+                    return calls.start(tenant, spec);
+                }))
                 .map(started -> {
                     Map<String, Object> answer = new LinkedHashMap<>();
                     String base = "/v1/calls/" + started.callId();

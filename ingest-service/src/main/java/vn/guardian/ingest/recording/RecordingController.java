@@ -13,6 +13,7 @@ import reactor.core.scheduler.Schedulers;
 import vn.guardian.ingest.calls.CallSyntax;
 import vn.guardian.ingest.problem.ProblemException;
 import vn.guardian.ingest.tenant.ApiKeyFilter;
+import vn.guardian.ingest.transcribers.ServedLanguages;
 
 /**
  * {@code POST /v1/recordings}: a WAV file (PCM 16-bit or G.711) or raw {@code audio/basic} in, a call on the audio
@@ -30,9 +31,11 @@ public class RecordingController {
     private static final int BODY_READ_AHEAD = 2;
 
     private final RecordingIngest ingest;
+    private final ServedLanguages languages;
 
-    public RecordingController(RecordingIngest ingest) {
+    public RecordingController(RecordingIngest ingest, ServedLanguages languages) {
         this.ingest = ingest;
+        this.languages = languages;
     }
 
     @PostMapping(path = "/v1/recordings", consumes = {"audio/wav", "audio/x-wav", "audio/wave", AUDIO_BASIC})
@@ -48,6 +51,8 @@ public class RecordingController {
         ServerHttpRequest request = exchange.getRequest();
         RecordingUpload upload;
         try {
+            // refused before anything is published: no transcriber would ever transcribe it
+            languages.require(language, LANGUAGE_HEADER);
             upload = ingest.upload(tenant, language, roles, isAudioBasic(request), request.getHeaders().getContentLength());
         } catch (ProblemException refused) {
             return Mono.error(refused);

@@ -37,6 +37,7 @@ import vn.guardian.contracts.audio.AudioEvent;
 import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.transcriber.ModelReport;
 import vn.guardian.contracts.transcript.SegmentIds;
 import vn.guardian.contracts.transcript.CallClosed;
 import vn.guardian.contracts.transcript.TranscriptEvent;
@@ -221,6 +222,39 @@ class TranscriberIntegrationTest {
         assertThat(segments("call-it-3b", 3)).extracting(TranscriptSegment::text)
                 .contains("good morning how are you today", "please tell me your account number");
         assertThat(read(Topics.DLQ, records -> true)).noneMatch(r -> r.key() != null && r.key().startsWith("call-it-3"));
+    }
+
+    @Test
+    @Order(4)
+    void aRunningReplicaReportsItsLanguagesAndWithdrawsTheReportWhenItStops() {
+        String instance = app.getEnvironment().getProperty("guardian.transcriber.instance-id");
+        var serde = EventSerdes.modelReport();
+
+        ConsumerRecord<String, byte[]> report = last(read(Topics.TRANSCRIBER_MODELS,
+                records -> last(records, instance) != null), instance);
+        assertThat(report.value()).as("a report, not a tombstone").isNotNull();
+        ModelReport published = serde.deserialize(Topics.TRANSCRIBER_MODELS, report.value());
+        assertThat(published.instanceId()).isEqualTo(instance);
+        assertThat(published.languages()).containsExactly("en");
+        assertThat(published.reportedAt()).isPositive();
+
+        app.close();
+
+        assertThat(last(read(Topics.TRANSCRIBER_MODELS, records -> {
+            ConsumerRecord<String, byte[]> latest = last(records, instance);
+            return latest != null && latest.value() == null;
+        }), instance).value()).as("the tombstone of " + instance).isNull();
+    }
+
+    /** The latest record of {@code key} among {@code records}, or null. */
+    private static ConsumerRecord<String, byte[]> last(List<ConsumerRecord<String, byte[]>> records, String key) {
+        ConsumerRecord<String, byte[]> latest = null;
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (key.equals(record.key())) {
+                latest = record;
+            }
+        }
+        return latest;
     }
 
     private static void send(int partition, AudioEvent event) {
