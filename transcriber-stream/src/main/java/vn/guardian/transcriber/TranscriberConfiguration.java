@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.transcriber.consumer.WorkerClients;
 import vn.guardian.transcriber.consumer.TranscriberMetrics;
 import vn.guardian.transcriber.consumer.TranscriberWorkers;
+import vn.guardian.transcriber.replica.Replica;
 import vn.guardian.voskmodels.VoskModels;
 
 /** Wires models, the recognizer pool and the worker threads. */
@@ -32,10 +34,16 @@ class TranscriberConfiguration {
         return new TranscriberMetrics(registry, recognizers);
     }
 
+    /** The default instance id needs server.port, which is no guardian.transcriber setting. */
     @Bean
-    WorkerClients workerClients(KafkaProperties kafka, TranscriberProperties properties) {
+    Replica replica(TranscriberProperties properties, Environment environment) {
+        return Replica.of(properties.instanceId(), environment.getProperty("server.port", Integer.class));
+    }
+
+    @Bean
+    WorkerClients workerClients(KafkaProperties kafka, TranscriberProperties properties, Replica replica) {
         return new WorkerClients(kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
-                properties.groupId(), properties.instanceId());
+                kafka.buildAdminProperties(), properties.groupId(), replica);
     }
 
     @Bean
