@@ -4,9 +4,11 @@
 #
 #   infra/local-cluster.sh start [--transcribers N] [--no-services]
 #   infra/local-cluster.sh status | smoke | stop
+#   infra/local-cluster.sh kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME   (fault injection)
 #
-# Everything lives under $GUARDIAN_LOCAL_WORK (default infra/local-cluster/work); `stop` kills exactly the PIDs
-# that `start` recorded there. Ports: brokers 29092-29094 (controllers 29192-29194), PostgreSQL 25432,
+# NAME is a process as `status` lists it: kafka-1..3, postgres, moderation-stream, transcriber-1..N, ingest-service.
+# Everything lives under $GUARDIAN_LOCAL_WORK (default infra/local-cluster/work); `stop`, `kill` and `pause` signal
+# exactly the PIDs that `start` and `restart` recorded there. Ports: brokers 29092-29094 (controllers 29192-29194), PostgreSQL 25432,
 # ingest 8080, moderation 8082, transcriber i on 8081+100*(i-1) (8081, 8181, 8281, ...); each base can be moved:
 # GUARDIAN_KAFKA_PORT_BASE, GUARDIAN_PG_PORT, GUARDIAN_INGEST_PORT, GUARDIAN_MODERATION_PORT, GUARDIAN_TRANSCRIBER_PORT.
 set -Eeuo pipefail
@@ -52,7 +54,19 @@ kafka_java() { # class args...  (tools and broker share one classpath)
   java -Xms64m -Xmx256m -Dlog4j2.configurationFile="$INFRA/local-cluster/tools-log4j2.properties" -cp "$LIB/*" "$@"
 }
 
-record_pid() { echo "$1 $2 ${3:-}" >>"$PIDS"; } # name pid [port]
+record_pid() { # name pid [port]: a restarted process keeps its line, so `stop` keeps the start order
+  local line="$1 $2 ${3:-}"
+  if grep -q "^$1 " "$PIDS" 2>/dev/null; then
+    awk -v name="$1" -v line="$line" '$1 == name { print line; next } { print }' "$PIDS" >"$PIDS.new"
+    mv "$PIDS.new" "$PIDS"
+  else
+    echo "$line" >>"$PIDS"
+  fi
+}
+
+recorded() { # name: "pid port" as recorded, or nothing
+  awk -v name="$1" '$1 == name { print $2, $3 }' "$PIDS" 2>/dev/null
+}
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -105,16 +119,21 @@ start_kafka() {
       kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$WORK/kafka-$id/server.properties" \
         >"$WORK/kafka-$id/format.log" 2>&1 || die "format of broker $id failed: $WORK/kafka-$id/format.log"
     fi
-    port_open $((KAFKA_PORT_BASE + id - 1)) && die "port $((KAFKA_PORT_BASE + id - 1)) is already taken"
-    setsid java -Xms256m -Xmx512m -Dguardian.local="kafka-$id" \
-      -Dlog4j2.configurationFile="$INFRA/local-cluster/log4j2.properties" -cp "$LIB/*" \
-      kafka.Kafka "$WORK/kafka-$id/server.properties" >"$WORK/kafka-$id/broker.log" 2>&1 </dev/null &
-    record_pid "kafka-$id" $! $((KAFKA_PORT_BASE + id - 1))
-    log "broker $id: pid $!, 127.0.0.1:$((KAFKA_PORT_BASE + id - 1)), log $WORK/kafka-$id/broker.log"
+    launch_broker "$id"
   done
   for id in $(seq 1 $BROKERS); do wait_until 90 "broker $id port" port_open $((KAFKA_PORT_BASE + id - 1)); done
   log "creating topics from infra/kafka/topics.conf (retried until all three brokers registered)"
   wait_until 120 "topic creation (see $WORK/topics.log)" create_topics
+}
+
+launch_broker() { # id: the broker process of a formatted node; its log is appended to across restarts
+  local id=$1 port=$((KAFKA_PORT_BASE + $1 - 1))
+  port_open "$port" && die "port $port is already taken"
+  setsid java -Xms256m -Xmx512m -Dguardian.local="kafka-$id" \
+    -Dlog4j2.configurationFile="$INFRA/local-cluster/log4j2.properties" -cp "$LIB/*" \
+    kafka.Kafka "$WORK/kafka-$id/server.properties" >>"$WORK/kafka-$id/broker.log" 2>&1 </dev/null &
+  record_pid "kafka-$id" $! "$port"
+  log "kafka-$id: pid $!, 127.0.0.1:$port, log $WORK/kafka-$id/broker.log"
 }
 
 create_topics() {
@@ -145,16 +164,21 @@ start_postgres() {
     # the same tuning as the compose PostgreSQL (one file for both)
     echo "include '$INFRA/postgres/guardian.conf'" >>"$dir/data/postgresql.conf"
   fi
-  port_open "$PG_PORT" && die "port $PG_PORT is already taken"
-  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$dir/run" >/dev/null \
-    || die "PostgreSQL did not start: $dir/postgres.log"
-  record_pid postgres "$(head -1 "$dir/data/postmaster.pid")" "$PG_PORT"
+  launch_postgres
   if ! PGPASSWORD=$(cat "$dir/password") "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U guardian -d postgres -tAc \
       "select 1 from pg_database where datname='guardian'" | grep -q 1; then
     PGPASSWORD=$(cat "$dir/password") "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U guardian guardian
   fi
   log "postgres: 127.0.0.1:$PG_PORT db guardian user guardian (password in $dir/password)"
+}
+
+launch_postgres() { # pg_ctl -w returns once the server accepts connections (after crash recovery, if any)
+  local dir="$WORK/pg"
+  port_open "$PG_PORT" && die "port $PG_PORT is already taken"
+  as_pg "$(pg_bin)/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$dir/run" >/dev/null \
+    || die "PostgreSQL did not start: $dir/postgres.log"
+  record_pid postgres "$(head -1 "$dir/data/postmaster.pid")" "$PG_PORT"
 }
 
 # ---------------------------------------------------------------- services
@@ -172,47 +196,60 @@ start_service() { # name port jar heap env...
   port_open "$port" && die "port $port is already taken"
   mkdir -p "$WORK/$name"
   env SERVER_ADDRESS=127.0.0.1 SERVER_PORT="$port" SPRING_KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" "$@" \
-    setsid java -Xmx"$heap" -Dguardian.local="$name" -jar "$jar" >"$WORK/$name/service.log" 2>&1 </dev/null &
+    setsid java -Xmx"$heap" -Dguardian.local="$name" -jar "$jar" >>"$WORK/$name/service.log" 2>&1 </dev/null &
   record_pid "$name" $! "$port"
   log "$name: pid $!, http://127.0.0.1:$port, log $WORK/$name/service.log"
 }
 
 ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/actuator/health/readiness"; }
 
+# one function starts each service, for `start` and `restart` alike: the jar copy in $WORK/jars, the same settings
+launch_moderation() {
+  local pw; pw=$(cat "$WORK/pg/password")
+  start_service moderation-stream "$MODERATION_PORT" "$WORK/jars/moderation-stream.jar" 512m \
+    SPRING_R2DBC_URL="r2dbc:postgresql://127.0.0.1:$PG_PORT/guardian" SPRING_R2DBC_USERNAME=guardian \
+    SPRING_R2DBC_PASSWORD="$pw" SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/guardian" \
+    SPRING_DATASOURCE_USERNAME=guardian SPRING_DATASOURCE_PASSWORD="$pw" \
+    GUARDIAN_MODERATION_STATE_DIR="$WORK/moderation-stream/state"
+}
+
+launch_transcriber() { # i: its own port, hence its own default instance id <host>-<port>, stable across restarts
+  start_service "transcriber-$1" "$(transcriber_port "$1")" "$WORK/jars/transcriber-stream.jar" 1g \
+    ${GUARDIAN_TRANSCRIBER_MODELS_VI:+GUARDIAN_TRANSCRIBER_MODELS_VI=$GUARDIAN_TRANSCRIBER_MODELS_VI}
+}
+
+launch_ingest() {
+  # the packaged config has a tenant "local" with a well-known dev key: replace it with an unrecorded random one
+  start_service ingest-service "$INGEST_PORT" "$WORK/jars/ingest-service.jar" 512m \
+    SPRING_R2DBC_URL="r2dbc:postgresql://127.0.0.1:$PG_PORT/guardian" SPRING_R2DBC_USERNAME=guardian \
+    SPRING_R2DBC_PASSWORD="$(cat "$WORK/pg/password")" \
+    GUARDIAN_INGEST_TENANTS_DEMO_API_KEYS="$(cat "$WORK/api-key")" \
+    GUARDIAN_INGEST_TENANTS_LOCAL_API_KEYS="$(random_secret)"
+}
+
 start_services() {
   local transcribers=$1 i started=()
-  local pw; pw=$(cat "$WORK/pg/password")
-  local r2dbc="r2dbc:postgresql://127.0.0.1:$PG_PORT/guardian" jdbc="jdbc:postgresql://127.0.0.1:$PG_PORT/guardian"
   [ -f "$WORK/api-key" ] || random_secret >"$WORK/api-key"
   # each service whose exec jar exists (build: ./mvnw -B -DskipTests package); missing ones are skipped with a note
   if have_jar moderation-stream; then
-    start_service moderation-stream "$MODERATION_PORT" "$(jar_copy moderation-stream)" 512m \
-      SPRING_R2DBC_URL="$r2dbc" SPRING_R2DBC_USERNAME=guardian SPRING_R2DBC_PASSWORD="$pw" \
-      SPRING_DATASOURCE_URL="$jdbc" SPRING_DATASOURCE_USERNAME=guardian SPRING_DATASOURCE_PASSWORD="$pw" \
-      GUARDIAN_MODERATION_STATE_DIR="$WORK/moderation-stream/state"
-    started+=("moderation-stream:$MODERATION_PORT")
+    jar_copy moderation-stream >/dev/null
+    launch_moderation
+    started+=(moderation-stream)
   fi
   if have_jar transcriber-stream; then
-    local transcriber_jar; transcriber_jar="$(jar_copy transcriber-stream)"
+    jar_copy transcriber-stream >/dev/null
     for i in $(seq 1 "$transcribers"); do
-      start_service "transcriber-$i" "$(transcriber_port "$i")" "$transcriber_jar" 1g \
-        ${GUARDIAN_TRANSCRIBER_MODELS_VI:+GUARDIAN_TRANSCRIBER_MODELS_VI=$GUARDIAN_TRANSCRIBER_MODELS_VI}
-      started+=("transcriber-$i:$(transcriber_port "$i")")
+      launch_transcriber "$i"
+      started+=("transcriber-$i")
     done
   fi
   if have_jar ingest-service; then
-    # the packaged config has a tenant "local" with a well-known dev key: replace it with an unrecorded random one
-    start_service ingest-service "$INGEST_PORT" "$(jar_copy ingest-service)" 512m \
-      SPRING_R2DBC_URL="$r2dbc" SPRING_R2DBC_USERNAME=guardian SPRING_R2DBC_PASSWORD="$pw" \
-      GUARDIAN_INGEST_TENANTS_DEMO_API_KEYS="$(cat "$WORK/api-key")" \
-      GUARDIAN_INGEST_TENANTS_LOCAL_API_KEYS="$(random_secret)"
-    started+=("ingest-service:$INGEST_PORT")
+    jar_copy ingest-service >/dev/null
+    launch_ingest
+    started+=(ingest-service)
   fi
   local s
-  for s in "${started[@]}"; do
-    wait_until 300 "${s%%:*} readiness (log: $WORK/${s%%:*}/service.log)" ready "${s##*:}"
-    log "${s%%:*} ready on http://127.0.0.1:${s##*:}"
-  done
+  for s in "${started[@]}"; do wait_healthy "$s"; done
   [ -f "$WORK/ingest-service/service.log" ] && log "tenant 'demo' API key: $WORK/api-key"
   return 0
 }
@@ -266,6 +303,7 @@ cmd_stop() {
   while read -r name pid _; do
     case "$name" in kafka-*) continue ;; esac
     if ! alive "$name" "$pid"; then log "$name (pid $pid) already gone"; continue; fi
+    signal_tree CONT "$pid" # a paused process cannot handle SIGTERM
     if [ "$name" = postgres ]; then
       as_pg "$(pg_bin)/pg_ctl" -D "$WORK/pg/data" -m fast -w stop >/dev/null && log "postgres stopped"
     else
@@ -275,7 +313,9 @@ cmd_stop() {
   # brokers together: one by one, the last would wait for a controller quorum that is gone
   local brokers=()
   while read -r name pid _; do
-    case "$name" in kafka-*) alive "$name" "$pid" && { kill -TERM "$pid"; brokers+=("$name:$pid"); } ;; esac
+    case "$name" in
+      kafka-*) alive "$name" "$pid" && { signal_tree CONT "$pid"; kill -TERM "$pid"; brokers+=("$name:$pid"); } ;;
+    esac
   done <"$PIDS"
   # a node that lost its quorum mid-shutdown can wait forever: KILL after 30 s (its log recovers on next start)
   for b in "${brokers[@]}"; do stop_pid "${b%%:*}" "${b##*:}" 30; done
@@ -287,7 +327,9 @@ cmd_status() {
   local name pid port state
   while read -r name pid port; do
     state=down
-    if alive "$name" "$pid"; then
+    if alive "$name" "$pid" && [ "$(proc_state "$pid")" = T ]; then
+      state="paused (resume: $0 resume $name)"
+    elif alive "$name" "$pid"; then
       state=running
       case "$name" in
         kafka-*|postgres) port_open "$port" && state="running, port $port open" ;;
@@ -296,6 +338,90 @@ cmd_status() {
     fi
     printf '%-20s pid %-8s %s\n' "$name" "$pid" "$state"
   done <"$PIDS"
+}
+
+proc_state() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null; } # R, S, T (stopped), ...
+
+# ---------------------------------------------------------------- fault injection: one named process at a time
+launch() { # name: start one process of the topology with the settings `start` gave it
+  case "$1" in
+    kafka-*) launch_broker "${1#kafka-}" ;;
+    postgres) launch_postgres ;;
+    moderation-stream) launch_moderation ;;
+    transcriber-*) launch_transcriber "${1#transcriber-}" ;;
+    ingest-service) launch_ingest ;;
+  esac
+}
+
+wait_healthy() { # name: brokers until their port is open, PostgreSQL is up once pg_ctl -w returned, services ready
+  local port; port=$(recorded "$1" | awk '{ print $2 }')
+  case "$1" in
+    kafka-*) wait_until 90 "$1 port $port (log: $WORK/$1/broker.log)" port_open "$port" ;;
+    postgres) ;;
+    *) wait_until 300 "$1 readiness (log: $WORK/$1/service.log)" ready "$port" ;;
+  esac
+  log "$1 healthy (port $port)"
+}
+
+target() { # name: prints the recorded pid of a known process, or dies saying which names exist
+  [ -f "$PIDS" ] || die "not started; run: $0 start"
+  [ -n "${1:-}" ] || die "name a process: $(awk '{ printf "%s ", $1 }' "$PIDS")"
+  local pid; pid=$(recorded "$1" | awk '{ print $1 }')
+  [ -n "$pid" ] || die "no process named '$1'; known: $(awk '{ printf "%s ", $1 }' "$PIDS")"
+  echo "$pid"
+}
+
+signal_tree() { # signal pid: the process and its children (PostgreSQL's backends would outlive a killed postmaster)
+  local children; children=$(pgrep -P "$2" || true)
+  # shellcheck disable=SC2086 # one pid per word
+  kill "-$1" "$2" $children 2>/dev/null || true
+}
+
+cmd_kill() { # SIGKILL, like a crash: nothing is flushed, static group members and open transactions stay behind
+  local pid; pid=$(target "${1:-}")
+  alive "$1" "$pid" || { log "$1 (pid $pid) is not running"; return 0; }
+  signal_tree KILL "$pid"
+  for _ in $(seq 1 10); do alive "$1" "$pid" || break; sleep 0.5; done
+  log "$1 (pid $pid) killed; bring it back with: $0 restart $1"
+}
+
+cmd_restart() { # stops the process if it runs (gracefully, as `stop` does), starts it again, waits until healthy
+  local name=${1:-} pid; pid=$(target "$name")
+  if alive "$name" "$pid"; then
+    signal_tree CONT "$pid" # a paused process cannot handle SIGTERM
+    if [ "$name" = postgres ]; then
+      as_pg "$(pg_bin)/pg_ctl" -D "$WORK/pg/data" -m fast -w stop >/dev/null && log "postgres stopped"
+    else
+      kill -TERM "$pid"; stop_pid "$name" "$pid" 60
+    fi
+  fi
+  launch "$name"
+  wait_healthy "$name"
+}
+
+cmd_pause() { # SIGSTOP, like a long GC pause or a hung VM: sockets stay open, nothing answers
+  local name=${1:-} seconds=${2:-} pid; pid=$(target "$name")
+  alive "$name" "$pid" || die "$name (pid $pid) is not running; start it with: $0 restart $name"
+  [ -z "$seconds" ] || [[ "$seconds" =~ ^[0-9]+$ ]] || die "pause $name $seconds: SECONDS must be a whole number"
+  signal_tree STOP "$pid"
+  if [ -z "$seconds" ]; then
+    log "$name (pid $pid) paused; resume with: $0 resume $name"
+    return 0
+  fi
+  # resumed even when this command is interrupted
+  trap 'signal_tree CONT "$pid"' EXIT
+  log "$name (pid $pid) paused for $seconds s"
+  sleep "$seconds"
+  signal_tree CONT "$pid"
+  trap - EXIT
+  log "$name (pid $pid) resumed"
+}
+
+cmd_resume() {
+  local pid; pid=$(target "${1:-}")
+  alive "$1" "$pid" || die "$1 (pid $pid) is not running; start it with: $0 restart $1"
+  signal_tree CONT "$pid"
+  log "$1 (pid $pid) resumed"
 }
 
 # produce one record to guardian.dlq through broker 1 and read it back through broker 3
@@ -317,5 +443,10 @@ case "$verb" in
   stop) cmd_stop ;;
   status) cmd_status ;;
   smoke) cmd_smoke ;;
-  *) echo "usage: $0 start [--transcribers N] [--no-services] | status | smoke | stop" >&2; exit 2 ;;
+  kill) cmd_kill "$@" ;;
+  restart) cmd_restart "$@" ;;
+  pause) cmd_pause "$@" ;;
+  resume) cmd_resume "$@" ;;
+  *) echo "usage: $0 start [--transcribers N] [--no-services] | status | smoke | stop" \
+       "| kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME" >&2; exit 2 ;;
 esac

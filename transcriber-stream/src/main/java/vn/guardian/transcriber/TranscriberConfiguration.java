@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.transcriber.consumer.WorkerClients;
 import vn.guardian.transcriber.consumer.TranscriberMetrics;
 import vn.guardian.transcriber.consumer.TranscriberWorkers;
 import vn.guardian.transcriber.models.ModelReporter;
+import vn.guardian.transcriber.replica.Replica;
 import vn.guardian.voskmodels.VoskModels;
 
 /** Wires models, the recognizer pool, the worker threads and the report of the languages they serve. */
@@ -33,10 +35,16 @@ class TranscriberConfiguration {
         return new TranscriberMetrics(registry, recognizers);
     }
 
+    /** The default instance id needs server.port, which is no guardian.transcriber setting. */
     @Bean
-    WorkerClients workerClients(KafkaProperties kafka, TranscriberProperties properties) {
+    Replica replica(TranscriberProperties properties, Environment environment) {
+        return Replica.of(properties.instanceId(), environment.getProperty("server.port", Integer.class));
+    }
+
+    @Bean
+    WorkerClients workerClients(KafkaProperties kafka, TranscriberProperties properties, Replica replica) {
         return new WorkerClients(kafka.buildConsumerProperties(), kafka.buildProducerProperties(),
-                properties.groupId(), properties.instanceId());
+                kafka.buildAdminProperties(), properties.groupId(), replica);
     }
 
     @Bean
@@ -47,8 +55,8 @@ class TranscriberConfiguration {
 
     /** Takes the workers so that it starts after them and withdraws its report before they stop. */
     @Bean
-    ModelReporter modelReporter(KafkaProperties kafka, TranscriberProperties properties, VoskModels models,
+    ModelReporter modelReporter(KafkaProperties kafka, Replica replica, VoskModels models,
                                 TranscriberWorkers workers) {
-        return new ModelReporter(kafka.buildProducerProperties(), properties.instanceId(), models, workers);
+        return new ModelReporter(kafka.buildProducerProperties(), replica.instanceId(), models, workers);
     }
 }

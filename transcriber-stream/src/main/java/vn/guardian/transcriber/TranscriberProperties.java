@@ -1,7 +1,5 @@
 package vn.guardian.transcriber;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +12,10 @@ import vn.guardian.voskmodels.VoskModels;
  * @param models         language → model directory; {@code en} defaults to the model bundled in the jar
  * @param workers        consumer threads, each with its own consumer and transactional producer
  * @param groupId        the Kafka consumer group
- * @param instanceId     stable name of this replica, part of every worker's {@code transactional.id}
+ * @param instanceId     stable name of this replica, part of every worker's {@code group.instance.id} and
+ *                       {@code transactional.id}, so unique per replica; null when unset, and then the replica uses
+ *                       {@code <host>-<server.port>} when the port is fixed (non-zero: unique on a host, stable
+ *                       across restarts), else {@code <host>-pid<pid>} ({@link vn.guardian.transcriber.replica.Replica#of})
  * @param maxRecognizers recognizers this replica may hold at once; a call beyond it goes to the DLQ
  * @param modelCacheDir  where the bundled model is extracted, since Vosk needs a directory
  * @param partialInterval        at most one partial result per call channel this often; 0 turns partials off
@@ -38,7 +39,7 @@ public record TranscriberProperties(Map<String, String> models, Integer workers,
         models = Map.copyOf(withDefault);
         workers = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
         groupId = groupId == null || groupId.isBlank() ? "guardian-transcriber" : groupId;
-        instanceId = instanceId == null || instanceId.isBlank() ? hostName() : instanceId;
+        instanceId = instanceId == null || instanceId.isBlank() ? null : instanceId;
         maxRecognizers = maxRecognizers == null ? 16 : maxRecognizers;
         modelCacheDir = modelCacheDir == null || modelCacheDir.isBlank()
                 ? System.getProperty("java.io.tmpdir") + "/guardian-models" : modelCacheDir;
@@ -60,18 +61,6 @@ public record TranscriberProperties(Map<String, String> models, Integer workers,
         }
         if (workers < 1) {
             throw new IllegalArgumentException("guardian.transcriber.workers=" + workers + "; set it to 1 or more");
-        }
-    }
-
-    private static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "transcriber";
         }
     }
 }

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import vn.guardian.transcriber.TranscriberProperties;
 import vn.guardian.transcriber.recognition.RecognizerPool;
+import vn.guardian.transcriber.replica.ReplicaGuard;
 import vn.guardian.voskmodels.VoskModels;
 
 /**
@@ -34,6 +35,7 @@ public final class TranscriberWorkers implements SmartLifecycle {
     private final List<TranscriberWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private ExecutorService decoders;
+    private ReplicaGuard guard;
 
     public TranscriberWorkers(TranscriberProperties properties, WorkerClients clients, VoskModels models,
                               RecognizerPool recognizers, TranscriberMetrics metrics) {
@@ -47,6 +49,8 @@ public final class TranscriberWorkers implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        guard = clients.replicaGuard();
+        guard.claim(); // before any worker joins the group: a duplicate would fence a live replica
         AtomicInteger decoderNumber = new AtomicInteger();
         // work stealing: a channel's next chunk stays on the thread that decoded the last one (its recognizer is
         // in that core's cache) unless another thread runs out of work and takes it
@@ -81,6 +85,7 @@ public final class TranscriberWorkers implements SmartLifecycle {
         workers.clear();
         threads.clear();
         decoders.shutdown(); // the workers waited for their chunks in flight before they stopped
+        guard.release();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -22,6 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import vn.guardian.contracts.audio.AudioEvent;
 import vn.guardian.contracts.audio.CallStarted;
 import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.transcriber.replica.Replica;
+import vn.guardian.transcriber.replica.ReplicaGuard;
 
 /**
  * Builds the workers' Kafka clients from Spring's {@code spring.kafka.*} settings (bootstrap servers, security)
@@ -31,27 +34,40 @@ public final class WorkerClients {
 
     private final Map<String, Object> consumerBase;
     private final Map<String, Object> producerBase;
+    private final Map<String, Object> adminBase;
     private final String groupId;
+    private final Replica replica;
     private final String instanceId;
 
-    public WorkerClients(Map<String, Object> consumerBase, Map<String, Object> producerBase, String groupId,
-                        String instanceId) {
+    public WorkerClients(Map<String, Object> consumerBase, Map<String, Object> producerBase,
+                         Map<String, Object> adminBase, String groupId, Replica replica) {
         this.consumerBase = Map.copyOf(consumerBase);
         this.producerBase = Map.copyOf(producerBase);
+        this.adminBase = Map.copyOf(adminBase);
         this.groupId = groupId;
-        this.instanceId = instanceId;
+        this.replica = replica;
+        this.instanceId = replica.instanceId();
+    }
+
+    /** Checks, before the workers join, that no live member of the group already uses this replica's instance id. */
+    public ReplicaGuard replicaGuard() {
+        Object session = consumerBase.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+        // 45 s is Kafka's default session.timeout.ms
+        Duration sessionTimeout = Duration.ofMillis(session == null ? 45_000 : Long.parseLong(session.toString()));
+        return new ReplicaGuard(replica, groupId, () -> Admin.create(adminBase), sessionTimeout);
     }
 
     /** A group member. Values stay bytes: the worker deserializes, so a poison record is dead-lettered, not fatal. */
     KafkaConsumer<String, byte[]> consumer(String worker) {
         Map<String, Object> config = new HashMap<>(consumerBase);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + instanceId + "-" + worker);
+        // the run marker names this process, so a starting replica can tell a dead predecessor from a live duplicate
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + instanceId + "-" + worker + replica.runMarker());
         // a rebalance moves only the partitions that change owner, so other calls keep their recognizers
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         // static membership: a replica back within session.timeout.ms keeps its partitions, so a rolling restart
         // moves no calls; the id must be unique per worker, hence instance-id plus worker name
-        config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId + "-" + worker);
+        config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, replica.groupInstanceId(worker));
         // audio of aborted ingest transactions never reaches a recognizer
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         // offsets are committed inside the producer's transaction, together with the segments
