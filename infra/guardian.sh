@@ -46,7 +46,7 @@ random_secret() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 ensure_env() {
   local m=$1 name
   mkdir -p "$ENV_DIR"
-  for name in db ingest; do
+  for name in db ingest grafana; do
     local file="$ENV_DIR/$name.env"
     if [ ! -f "$file" ]; then
       [ "$m" = dev ] || die "$file missing: copy $INFRA/env/$name.env.example there and fill in real secrets"
@@ -75,7 +75,7 @@ port_of() {
 cmd_health() {
   local m; m="$(mode "${1:-}")"
   local failed=0 svc id name status
-  for svc in kafka-1 kafka-2 kafka-3 postgres nginx; do
+  for svc in kafka-1 kafka-2 kafka-3 postgres prometheus grafana nginx; do
     for id in $(compose "$m" ps -q "$svc" 2>/dev/null); do
       status="$(docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id")"
       printf '%-32s %s\n' "$(docker inspect --format '{{.Name}}' "$id" | tr -d /)" "$status"
@@ -112,6 +112,11 @@ case "$verb" in
     echo "guardian: waiting for readiness (Ctrl-C is safe; check again with: infra/guardian.sh health)"
     for _ in $(seq 1 60); do cmd_health "$m" >/dev/null 2>&1 && break; sleep 5; done
     cmd_health "$m"
+    if [ "$m" = dev ]; then
+      echo "guardian: Prometheus http://localhost:9090, Grafana http://localhost:3000 (admin password in $ENV_DIR/grafana.env)"
+    else
+      echo "guardian: Grafana on the host's 127.0.0.1:3000 (ssh -L 3000:127.0.0.1:3000 this-host), admin login in $ENV_DIR/grafana.env"
+    fi
     ;;
   down)
     require_engine
