@@ -1,7 +1,7 @@
 // The call list: GET /v1/calls with its filters, a page at a time ("More calls" follows nextCursor).
 
 import { api, CATEGORIES, Unauthorized } from './api.js';
-import { actionBadge, audioTime, el, instant } from './dom.js';
+import { actionBadge, audioTime, callLink, el, instant } from './dom.js';
 
 const PAGE = 50;
 
@@ -71,7 +71,7 @@ export class CallList {
 function callRow(call) {
   return el('tr', { class: `action-row-${(call.action || 'none').toLowerCase()}`, dataset: { callId: call.callId } },
     el('td', {}, instant(call.startedAt)),
-    el('td', {}, el('a', { href: `#/calls/${encodeURIComponent(call.callId)}` }, call.callId)),
+    el('td', {}, callLink(call.callId)),
     el('td', {}, el('span', { class: `status status-${call.status}`, title: call.failure || null }, call.status)),
     el('td', {}, call.language || '—'),
     el('td', {}, actionBadge(call.action)),

@@ -10,11 +10,18 @@ export function el(tag, attributes = {}, ...children) {
     else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? '' : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : String(child));
   }
   return node;
+}
+
+/** A link to the call view; a UUID is long, so it shows its first part and says the whole id to screen readers. */
+export function callLink(callId) {
+  const short = callId.length > 13 ? `${callId.slice(0, 8)}…` : callId;
+  return el('a', { href: `#/calls/${encodeURIComponent(callId)}`, title: callId, 'aria-label': `call ${callId}`,
+    class: 'call-id' }, short);
 }
 
 /** 83450 -> "1:23.4", audio time within the call */

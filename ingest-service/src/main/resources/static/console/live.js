@@ -1,7 +1,7 @@
 // The live list: flagged segments and escalated calls from the verdict feed, newest first.
 
 import { follow } from './feed.js';
-import { actionBadge, categoryNames, el, instant, markedText } from './dom.js';
+import { actionBadge, callLink, categoryNames, el, instant, markedText } from './dom.js';
 
 export const MAX_ROWS = 500;
 const FEED = '/v1/verdicts/stream?action=FLAG,ESCALATE';
@@ -91,10 +91,6 @@ export class LiveList {
   }
 }
 
-function callLink(callId) {
-  return el('a', { href: `#/calls/${encodeURIComponent(callId)}` }, callId);
-}
-
 function segmentRow(s) {
   return el('tr', { class: `live-segment action-row-${s.action.toLowerCase()}`, dataset: { callId: s.callId } },
     el('td', {}, instant(s.decidedAt)),
@@ -135,7 +131,8 @@ export class EscalationAlert {
     if (this.seen.has(verdict.callId)) return;
     this.seen.add(verdict.callId);
     const why = kind === 'call' && verdict.escalation ? ` (${verdict.escalation.detail})` : '';
-    this.text.replaceChildren('Escalated: call ', callLink(verdict.callId), why);
+    this.text.replaceChildren('Escalated: call ',
+      el('a', { href: `#/calls/${encodeURIComponent(verdict.callId)}` }, verdict.callId), why);
     this.banner.hidden = false;
     if (!this.mute.checked) this.beep();
   }

@@ -86,7 +86,7 @@ class ConsoleBrowserTest {
         assertThat(alert.getText()).contains("Escalated", callId);
         assertThat(browser.findElement(By.id("live-rows")).getAttribute("aria-live")).isEqualTo("polite");
 
-        row.findElement(By.linkText(callId)).sendKeys(Keys.ENTER);
+        row.findElement(By.cssSelector("a[href='#/calls/" + callId + "']")).sendKeys(Keys.ENTER);
         waitFor(LIVE_WAIT).until(ExpectedConditions.textToBe(By.id("call-title"), "Call " + callId));
     }
 
@@ -205,6 +205,40 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("sign-out")).click();
         assertThat(sessionKey()).as("sign out forgets the key").isNull();
         assertThat(browser.findElement(By.id("api-key")).isDisplayed()).isTrue();
+    }
+
+    @Test
+    void aThousandSegmentsRenderAtOnce() {
+        signIn(LOCAL_KEY);
+        // the page's own fetch answers for one made-up call: 1,000 segments on two channels, each with a span
+        ((JavascriptExecutor) browser).executeScript("""
+                const real = window.fetch;
+                window.fetch = (url, init) => {
+                  if (!String(url).endsWith('/v1/calls/big-call')) return real(url, init);
+                  const segments = Array.from({ length: 1000 }, (_, i) => ({
+                    segmentId: 's' + i, channel: i % 2, channelRole: i % 2 ? 'customer' : 'agent',
+                    startMs: i * 3000, endMs: i * 3000 + 2500, text: 'đồ ngu, câu số ' + i, severity: 'MEDIUM',
+                    action: 'FLAG', categories: [{ category: 'INSULT', score: 0.8, source: 'LEXICON',
+                      spans: [{ start: 0, end: 6, term: 'do ngu' }] }], review: null }));
+                  const call = { callId: 'big-call', status: 'closed', language: 'vi', channelRoles: ['agent', 'customer'],
+                    chunks: 1, audioMs: 3000000, segments, deadLetters: { total: 0, byReason: {} },
+                    summary: { action: 'ESCALATE', riskScore: 0.9, maxSeverity: 'MEDIUM', segments: 1000,
+                      countsByCategory: { INSULT: 1000 }, open: false, closeReason: 'completed',
+                      escalation: { rule: 'repeat', detail: '3 insults', segmentIds: ['s0', 's1', 's2'] } } };
+                  return Promise.resolve(new Response(JSON.stringify(call), { headers: { 'Content-Type': 'application/json' } }));
+                };
+                window.renderStarted = performance.now();
+                location.hash = '#/calls/big-call';
+                """);
+        waitFor(LIVE_WAIT).until(driver -> driver.findElements(By.cssSelector(".timeline .segment")).size() == 1000);
+        long renderMs = ((Number) ((JavascriptExecutor) browser).executeScript(
+                "return performance.now() - window.renderStarted")).longValue();
+        System.out.printf("call view: 1,000 segments in the page after %d ms%n", renderMs);
+        assertThat(renderMs).as("1,000 segments render in one go").isLessThan(5000);
+        WebElement last = browser.findElement(By.id("segment-s999"));
+        assertThat(last.findElement(By.tagName("mark")).getText()).isEqualTo("đồ ngu");
+        assertThat(last.findElement(By.cssSelector(".said")).getAttribute("lang")).isEqualTo("vi");
+        assertThat(browser.findElements(By.cssSelector(".segment.escalating"))).hasSize(3);
     }
 
     /** One abusive call for the tests that only read it, uploaded once. */
