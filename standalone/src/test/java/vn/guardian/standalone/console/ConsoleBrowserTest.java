@@ -227,14 +227,19 @@ class ConsoleBrowserTest {
                       escalation: { rule: 'repeat', detail: '3 insults', segmentIds: ['s0', 's1', 's2'] } } };
                   return Promise.resolve(new Response(JSON.stringify(call), { headers: { 'Content-Type': 'application/json' } }));
                 };
-                window.renderStarted = performance.now();
+                // done when the 1,000 segments are in the page and a frame was laid out and painted with them
+                new MutationObserver((changes, observer) => {
+                  if (document.querySelectorAll('.timeline .segment').length !== 1000) return;
+                  observer.disconnect();
+                  requestAnimationFrame(() => setTimeout(() => { window.renderMs = performance.now() - started; }));
+                }).observe(document.getElementById('call-body'), { childList: true, subtree: true });
+                const started = performance.now();
                 location.hash = '#/calls/big-call';
                 """);
-        waitFor(LIVE_WAIT).until(driver -> driver.findElements(By.cssSelector(".timeline .segment")).size() == 1000);
-        long renderMs = ((Number) ((JavascriptExecutor) browser).executeScript(
-                "return performance.now() - window.renderStarted")).longValue();
+        long renderMs = ((Number) waitFor(LIVE_WAIT).until(driver ->
+                ((JavascriptExecutor) driver).executeScript("return window.renderMs"))).longValue();
         System.out.printf("call view: 1,000 segments in the page after %d ms%n", renderMs);
-        assertThat(renderMs).as("1,000 segments render in one go").isLessThan(5000);
+        assertThat(renderMs).as("1,000 segments render in one go").isLessThan(3000);
         WebElement last = browser.findElement(By.id("segment-s999"));
         assertThat(last.findElement(By.tagName("mark")).getText()).isEqualTo("đồ ngu");
         assertThat(last.findElement(By.cssSelector(".said")).getAttribute("lang")).isEqualTo("vi");
