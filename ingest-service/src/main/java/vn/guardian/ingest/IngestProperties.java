@@ -22,6 +22,7 @@ import vn.guardian.contracts.transcriber.ModelReport;
  * @param publish           Kafka publishing limits
  * @param transcribers      what ingest learns from the transcribers' language reports
  * @param erasure           what {@code DELETE /v1/calls/{id}} erases on Kafka
+ * @param feed              the live verdict feed, {@code GET /v1/verdicts/stream}
  */
 @ConfigurationProperties("guardian.ingest")
 public record IngestProperties(Map<String, Tenant> tenants,
@@ -34,7 +35,8 @@ public record IngestProperties(Map<String, Tenant> tenants,
                                @DefaultValue Limits limits,
                                @DefaultValue Publish publish,
                                @DefaultValue Transcribers transcribers,
-                               @DefaultValue Erasure erasure) {
+                               @DefaultValue Erasure erasure,
+                               @DefaultValue Feed feed) {
 
     public IngestProperties {
         tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
@@ -157,6 +159,26 @@ public record IngestProperties(Map<String, Tenant> tenants,
             List<String> compactedTopics) {
         public Erasure {
             compactedTopics = List.copyOf(compactedTopics);
+        }
+    }
+
+    /**
+     * @param heartbeat            how often an idle stream gets a {@code : keepalive} comment, so proxies and clients
+     *                             do not take a quiet stream for a dead one
+     * @param maxStreamsPerTenant  open streams per tenant and instance (each holds a Kafka consumer); one more
+     *                             answers 429
+     */
+    public record Feed(@DefaultValue("15s") Duration heartbeat,
+                       @DefaultValue("20") int maxStreamsPerTenant) {
+        public Feed {
+            if (heartbeat.toMillis() < 10 || heartbeat.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("guardian.ingest.feed.heartbeat=" + heartbeat
+                        + " is out of range; use 10ms..5m (default 15s), shorter than your proxies' read timeout");
+            }
+            if (maxStreamsPerTenant < 1) {
+                throw new IllegalArgumentException("guardian.ingest.feed.max-streams-per-tenant="
+                        + maxStreamsPerTenant + " must be at least 1 (default 20)");
+            }
         }
     }
 }

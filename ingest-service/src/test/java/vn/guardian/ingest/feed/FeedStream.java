@@ -1,0 +1,77 @@
+package vn.guardian.ingest.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.Disposable;
+
+/** A client of {@code GET /v1/verdicts/stream} as a console would be: it reads events until it disconnects. */
+final class FeedStream implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final BlockingQueue<ServerSentEvent<String>> received = new LinkedBlockingQueue<>();
+    private final Disposable subscription;
+
+    private FeedStream(WebTestClient http, String apiKey, String query, String lastEventId) {
+        WebTestClient.RequestHeadersSpec<?> request = http.get().uri("/v1/verdicts/stream" + query)
+                .header("X-Api-Key", apiKey).accept(MediaType.TEXT_EVENT_STREAM);
+        if (lastEventId != null) {
+            request = request.header("Last-Event-ID", lastEventId);
+        }
+        subscription = request.exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
+                .getResponseBody().subscribe(received::add);
+    }
+
+    /** Connects and waits for the keepalive sent on connect: from then on, nothing published is missed. */
+    static FeedStream open(WebTestClient http, String apiKey, String query, String lastEventId)
+            throws InterruptedException {
+        FeedStream stream = new FeedStream(http, apiKey, query, lastEventId);
+        ServerSentEvent<String> first = stream.received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(first).as("the first thing on a new stream").isNotNull();
+        assertThat(first.comment()).isEqualTo("keepalive");
+        return stream;
+    }
+
+    /** The next {@code count} events, keepalives skipped. */
+    List<ServerSentEvent<String>> next(int count) throws InterruptedException {
+        List<ServerSentEvent<String>> events = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (events.size() < count) {
+            ServerSentEvent<String> event = received.poll(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+            assertThat(event).as("event %d of %d; got %s", events.size() + 1, count, events).isNotNull();
+            if (event.comment() == null) {
+                events.add(event);
+            }
+        }
+        return events;
+    }
+
+    /** Fails if an event (not a keepalive) arrives within {@code quiet}. */
+    void expectNoMoreEventsWithin(Duration quiet) throws InterruptedException {
+        long deadline = System.nanoTime() + quiet.toNanos();
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            ServerSentEvent<String> event = received.poll(left, TimeUnit.NANOSECONDS);
+            assertThat(event == null || event.comment() != null).as("unexpected event %s", event).isTrue();
+        }
+    }
+
+    /** Disconnects, as a browser tab closing. */
+    @Override
+    public void close() {
+        subscription.dispose();
+    }
+}
