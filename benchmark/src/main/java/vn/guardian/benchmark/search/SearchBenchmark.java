@@ -219,7 +219,7 @@ public final class SearchBenchmark {
                 result.put("rows", rows);
                 result.put("latencyMs", latency);
                 result.put("sql", statement.sql());
-                result.put("binds", statement.binds().values().stream().map(String::valueOf).toList());
+                result.put("binds", statement.binds().values().stream().map(SqlCapture::value).map(String::valueOf).toList());
                 result.put("plan", plan);
                 results.put(c.id(), result);
             }

@@ -40,9 +40,7 @@ final class SqlCapture {
         }
 
         private static String literal(Object value) {
-            if (value instanceof io.r2dbc.spi.Parameter parameter) {
-                value = parameter.getValue();
-            }
+            value = value(value);
             if (value == null) {
                 return "NULL";
             }
@@ -54,6 +52,11 @@ final class SqlCapture {
             }
             return "'" + value.toString().replace("'", "''") + "'";
         }
+    }
+
+    /** A bound value as given, without Spring's parameter wrapper. */
+    static Object value(Object bound) {
+        return bound instanceof io.r2dbc.spi.Parameter parameter ? parameter.getValue() : bound;
     }
 
     private final List<Statement> statements = new CopyOnWriteArrayList<>();
