@@ -106,6 +106,12 @@ final class SearchSeed {
         long live = 0;
         int spread = options.segmentsPerCall() / 2;
         int offset = 0;
+        // calls are written in the order they started, as the services write them: a day's rows share heap pages
+        long[] starts = new long[options.calls()];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = startedAt(random).toEpochMilli();
+        }
+        java.util.Arrays.sort(starts);
         for (int i = 0; i < options.calls(); i++) {
             // pairs of calls: one d segments above the mean, the next d below, so the total is exact
             int segments;
@@ -117,9 +123,9 @@ final class SearchSeed {
             }
             String tenant = tenant(random);
             byTenant.merge(tenant, 1L, Long::sum);
-            call(random, sink, tenant, startedAt(random), segments, false, counts);
+            call(random, sink, tenant, Instant.ofEpochMilli(starts[i]), segments, false, counts);
             if (i % 200 == 199) {
-                failedCall(random, sink, tenant(random), startedAt(random));
+                failedCall(random, sink, tenant(random), Instant.ofEpochMilli(starts[i] + random.nextInt(1_000)));
                 failed++;
             }
         }
