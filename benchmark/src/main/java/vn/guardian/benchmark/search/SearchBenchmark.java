@@ -91,7 +91,7 @@ public final class SearchBenchmark {
                 log("--no-seed: measuring the rows in place; 'now' = the newest call's start, " + now);
             } else {
                 migrate(url, options);
-                now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+                now = options.now() != null ? options.now() : Instant.now().truncatedTo(ChronoUnit.SECONDS);
                 SearchSeed seed = new SearchSeed(options, now);
                 log("Seeding " + options.calls() + " calls x " + options.segmentsPerCall() + " segments over "
                         + options.tenants() + " tenants (seed " + options.seed() + ")");
@@ -111,6 +111,11 @@ public final class SearchBenchmark {
             print(machine, cores, options, tenant, cases, results, (Map<?, ?>) report.get("database"));
             ReportJson.write(report, options.out());
             System.out.println("JSON (with every search's SQL and plan): " + options.out().toAbsolutePath());
+            if (options.holdSeconds() > 0) {
+                System.out.println("Holding the database for " + options.holdSeconds() + " s: " + url
+                        + " (user " + options.user() + ")");
+                Thread.sleep(options.holdSeconds() * 1000L);
+            }
             return 0;
         } finally {
             if (embedded != null) {

@@ -1,6 +1,7 @@
 package vn.guardian.benchmark.search;
 
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * The command line of {@code benchmark.jar search}: {@code [--calls N] [--segments-per-call N] [--tenants N]
@@ -16,15 +17,17 @@ import java.nio.file.Path;
  * @param schemaVersion   migrate only up to this Flyway version (e.g. 4, to measure without later indexes); null: all
  * @param jdbcUrl         an existing database to migrate and seed; null: an embedded PostgreSQL, thrown away after
  * @param noSeed          measure the rows already in {@code jdbcUrl}; its newest call's start stands for "now"
+ * @param now             the end of the seeded 30 days (the same seed and now give the same rows); null: the clock
+ * @param holdSeconds     keep the database up this long after measuring (its JDBC URL is printed), to EXPLAIN by hand
  */
 public record SearchOptions(int calls, int segmentsPerCall, int tenants, int runs, int warmUp, long seed,
                             String schemaVersion, String jdbcUrl, String user, String password, boolean noSeed,
-                            Path out) {
+                            Path out, Instant now, int holdSeconds) {
 
     public static final String USAGE = "java -jar benchmark/target/benchmark.jar search [--calls 100000] "
             + "[--segments-per-call 10] [--tenants 3] [--runs 200] [--warm-up 50] [--seed 20240601] "
             + "[--schema-version 4] [--jdbc-url jdbc:postgresql://host/db --user U --password P [--no-seed]] "
-            + "[--out target/search-benchmark.json]";
+            + "[--out target/search-benchmark.json] [--now 2026-12-01T12:00:00Z] [--hold-seconds 0]";
 
     public static SearchOptions parse(String... args) {
         int calls = 100_000;
@@ -39,6 +42,8 @@ public record SearchOptions(int calls, int segmentsPerCall, int tenants, int run
         String password = "postgres";
         boolean noSeed = false;
         Path out = Path.of("target/search-benchmark.json");
+        Instant now = null;
+        int holdSeconds = 0;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--no-seed")) {
@@ -61,6 +66,8 @@ public record SearchOptions(int calls, int segmentsPerCall, int tenants, int run
                 case "--user" -> user = value;
                 case "--password" -> password = value;
                 case "--out" -> out = Path.of(value);
+                case "--now" -> now = Instant.parse(value);
+                case "--hold-seconds" -> holdSeconds = positive(arg, value);
                 default -> throw new IllegalArgumentException("Unknown option '" + arg + "'; usage: " + USAGE);
             }
         }
@@ -69,7 +76,7 @@ public record SearchOptions(int calls, int segmentsPerCall, int tenants, int run
                     + "usage: " + USAGE);
         }
         return new SearchOptions(calls, segmentsPerCall, tenants, runs, warmUp, seed, schemaVersion, jdbcUrl, user,
-                password, noSeed, out);
+                password, noSeed, out, now, holdSeconds);
     }
 
     private static int positive(String option, String value) {
