@@ -67,7 +67,7 @@ public record SearchOptions(int calls, int segmentsPerCall, int tenants, int run
                 case "--password" -> password = value;
                 case "--out" -> out = Path.of(value);
                 case "--now" -> now = Instant.parse(value);
-                case "--hold-seconds" -> holdSeconds = positive(arg, value);
+                case "--hold-seconds" -> holdSeconds = "0".equals(value) ? 0 : positive(arg, value);
                 default -> throw new IllegalArgumentException("Unknown option '" + arg + "'; usage: " + USAGE);
             }
         }
