@@ -29,6 +29,7 @@ import vn.guardian.benchmark.report.Format;
 import vn.guardian.benchmark.report.ReportJson;
 import vn.guardian.benchmark.report.TextTable;
 import vn.guardian.benchmark.resources.ResourceMonitor;
+import vn.guardian.benchmark.search.SearchBenchmark;
 import vn.guardian.benchmark.stats.Stats;
 import vn.guardian.benchmark.throughput.PipelineThroughput;
 
@@ -47,6 +48,11 @@ public final class BenchmarkCommand {
     private static final double[] LEVEL_FRACTIONS = {0.25, 0.5, 0.75, 1.0, 1.25};
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("search")) {
+            // the analysts' search over a seeded database: its own mode, nothing of the pipeline runs
+            SearchBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         BenchmarkOptions options;
         try {
             options = BenchmarkOptions.parse(args);
