@@ -18,6 +18,7 @@ import org.springframework.util.FileSystemUtils;
 import vn.guardian.benchmark.audio.SampleCall;
 import vn.guardian.benchmark.live.CallFeed;
 import vn.guardian.benchmark.live.KafkaCallFeed;
+import vn.guardian.benchmark.live.FeedClock;
 import vn.guardian.benchmark.live.LiveLoad;
 import vn.guardian.benchmark.live.LiveRun;
 import vn.guardian.benchmark.pipeline.IngestClient;
@@ -227,9 +228,9 @@ public final class BenchmarkCommand {
             return thread;
         });
         CallFeed feed = ingest.hasLiveApi() ? ingest : new KafkaCallFeed(pipeline.kafkaBootstrapServers());
-        try {
-            log("Live feed: " + feed.describe());
-            LiveLoad load = new LiveLoad(feed, rows, clock, expectedRows);
+        try (FeedClock verdictFeed = new FeedClock(pipeline.ingestUrl(), pipeline.settings().apiKey())) {
+            log("Live feed: " + feed.describe() + "; verdicts also read from GET /v1/verdicts/stream");
+            LiveLoad load = new LiveLoad(feed, rows, clock, expectedRows, verdictFeed);
             double capacityCalls = raw.median(); // mono calls: one call at real time is one audio second per second
             List<Integer> levels = new ArrayList<>(options.levels());
             if (levels.isEmpty()) {
@@ -298,7 +299,17 @@ public final class BenchmarkCommand {
                         Format.mib(((Number) level.get("peakProcessRssBytes")).doubleValue()),
                         (Boolean) level.get("sustainable") ? "yes" : "NO: " + level.get("problems"));
             }
-            tables.add(table.render() + "feed: " + feed.describe() + "\nmax sustainable: " + maxSustainable + " calls; 70 %: " + at70
+            TextTable sse = new TextTable("(3b) The verdict feed: decision (decided_at) to arrival at an SSE client of GET /v1/verdicts/stream, against decision to PostgreSQL row; ms, median over runs (min-max)",
+                    "calls", "to SSE p50", "to SSE p95", "to SSE p99", "to row p50", "to row p95", "SSE minus row p50");
+            for (Map<String, Object> level : byLevel.values()) {
+                sse.row(level.get("calls"), Format.spread((Stats.Spread) level.get("toFeedP50"), 0),
+                        Format.spread((Stats.Spread) level.get("toFeedP95"), 0),
+                        Format.spread((Stats.Spread) level.get("toFeedP99"), 0),
+                        Format.spread((Stats.Spread) level.get("toStoreP50"), 0),
+                        Format.spread((Stats.Spread) level.get("toStoreP95"), 0),
+                        Format.spread((Stats.Spread) level.get("feedVsRowP50"), 0));
+            }
+            tables.add(table.render() + sse.render() + "feed: " + feed.describe() + "\nmax sustainable: " + maxSustainable + " calls; 70 %: " + at70
                     + " calls; memory per active call (slope of peak RSS over calls): "
                     + (Double.isNaN(perCall) ? "n/a" : Format.mib(perCall)) + "\n");
             Map<String, Object> level70 = byLevel.get(at70);
@@ -328,7 +339,8 @@ public final class BenchmarkCommand {
                     + " p95 " + Format.number(run.latency().p95(), 0) + " p99 " + Format.number(run.latency().p99(), 0)
                     + " ms (to decision p50/p95 " + Format.number(run.toDecision().p50(), 0) + "/"
                     + Format.number(run.toDecision().p95(), 0) + ", decision to row " + Format.number(run.toStore().p50(), 0)
-                    + "/" + Format.number(run.toStore().p95(), 0) + "), " + run.rows() + "/" + run.expectedRows() + " rows" + (run.sustainable() ? "" : " " + run.problems()));
+                    + "/" + Format.number(run.toStore().p95(), 0) + ", decision to SSE client "
+                    + Format.number(run.toFeed().p50(), 0) + "/" + Format.number(run.toFeed().p95(), 0) + "), " + run.rows() + "/" + run.expectedRows() + " rows" + (run.sustainable() ? "" : " " + run.problems()));
             runs.add(run);
         }
         Map<String, Double> cores = monitor.snapshot().coresSince(before);
@@ -343,6 +355,10 @@ public final class BenchmarkCommand {
         level.put("toDecisionP95", spread(runs, r -> r.toDecision().p95()));
         level.put("toStoreP50", spread(runs, r -> r.toStore().p50()));
         level.put("toStoreP95", spread(runs, r -> r.toStore().p95()));
+        level.put("toFeedP50", spread(runs, r -> r.toFeed().p50()));
+        level.put("toFeedP95", spread(runs, r -> r.toFeed().p95()));
+        level.put("toFeedP99", spread(runs, r -> r.toFeed().p99()));
+        level.put("feedVsRowP50", spread(runs, r -> r.feedVsRow().p50()));
         level.put("putP50", spread(runs, r -> r.putMs().p50()));
         level.put("putP99", spread(runs, r -> r.putMs().p99()));
         level.put("kafkaAckMeanMs", publish.meanMs());

@@ -33,13 +33,16 @@ public final class LiveLoad {
     private final VerdictRows rows;
     private final ScheduledExecutorService clock;
     private final Map<String, Integer> expectedRows;
+    private final FeedClock verdictFeed;
 
+    /** @param verdictFeed an SSE client on the verdict feed, whose arrival times are set against the rows */
     public LiveLoad(CallFeed feed, VerdictRows rows, ScheduledExecutorService clock,
-                    Map<String, Integer> expectedRows) {
+                    Map<String, Integer> expectedRows, FeedClock verdictFeed) {
         this.feed = feed;
         this.rows = rows;
         this.clock = clock;
         this.expectedRows = expectedRows;
+        this.verdictFeed = verdictFeed;
     }
 
     /** One run of {@code calls} concurrent callers for {@code seconds} of wall time (calls in progress finish). */
@@ -117,11 +120,18 @@ public final class LiveLoad {
         long now = System.currentTimeMillis();
         for (VerdictRows.Row row : rows.ingestedSince(sinceMs)) {
             firstSeen.computeIfAbsent(row.segmentId() + "|" + row.callId(),
-                    id -> new long[] {row.ingestedAtMs(), row.storedAtMs(), now, row.decidedAtMs()});
+                    id -> new long[] {row.ingestedAtMs(), row.storedAtMs(), now, row.decidedAtMs(), -1});
         }
+        // the feed's arrival time, once it is there (it may come before or after the row)
+        firstSeen.forEach((key, times) -> {
+            if (times[4] < 0) {
+                Long arrived = verdictFeed.arrivedAt(key.substring(0, key.indexOf('|')));
+                times[4] = arrived == null ? -1 : arrived;
+            }
+        });
     }
 
-    /** The rows of these calls: {ingested, stored, first seen, decided} in ms, in ingest order. */
+    /** The rows of these calls: {ingested, stored, first seen, decided, on the feed or -1} in ms, in ingest order. */
     private static List<long[]> rowsOf(Map<String, long[]> firstSeen, Set<String> callIds) {
         List<long[]> rows = new ArrayList<>();
         firstSeen.forEach((key, times) -> {
@@ -142,13 +152,16 @@ public final class LiveLoad {
         double[] seenAfterStored = mine.stream().mapToDouble(t -> t[2] - t[1]).toArray();
         double[] decided = mine.stream().mapToDouble(t -> t[3] - t[0]).toArray();
         double[] sunk = mine.stream().mapToDouble(t -> t[1] - t[3]).toArray();
+        double[] fed = mine.stream().filter(t -> t[4] >= 0).mapToDouble(t -> t[4] - t[3]).toArray();
+        double[] fedVsRow = mine.stream().filter(t -> t[4] >= 0).mapToDouble(t -> t[4] - t[1]).toArray();
+        long onFeed = mine.stream().filter(t -> t[4] >= 0).count();
         double[] puts;
         synchronized (putMs) {
             puts = putMs.stream().mapToDouble(Double::doubleValue).toArray();
         }
         return LiveRun.of(calls, seconds, sampleByCall.size(), expected, mine.size(), drainMs,
                 Stats.latency(stored), Stats.latency(wall), Stats.latency(seenAfterStored), Stats.latency(decided),
-                Stats.latency(sunk), Stats.latency(puts),
+                Stats.latency(sunk), Stats.latency(puts), (int) onFeed, Stats.latency(fed), Stats.latency(fedVsRow),
                 Stats.growth(stored), maxLateMs);
     }
 }

@@ -12,6 +12,9 @@ import vn.guardian.benchmark.stats.Stats;
  * @param seenAfterStored first poll minus {@code stored_at}: the check (poll period plus commit time)
  * @param toDecision     {@code decided_at - ingested_at}: transcriber and moderation
  * @param toStore        {@code stored_at - decided_at}: the verdicts topic and the sink
+ * @param onFeed         rows whose verdict the SSE client of {@code /v1/verdicts/stream} received
+ * @param toFeed         decision to arrival at that SSE client: the Streams commit, the topic, the feed
+ * @param feedVsRow      arrival at the SSE client minus {@code stored_at}: negative when the feed is ahead of the row
  * @param putMs          round trip of one chunk at the feed (HTTP PUT, or the Kafka send), Kafka acknowledgement included
  * @param drainMs        from the end of the last call to the last of its verdicts (the backlog left behind)
  * @param growthMs       median latency of the last third of utterances minus the first third's
@@ -20,7 +23,8 @@ import vn.guardian.benchmark.stats.Stats;
  */
 public record LiveRun(int concurrentCalls, double seconds, int callsMade, int expectedRows, int rows, long drainMs,
                       Stats.Latency latency, Stats.Latency wallLatency, Stats.Latency seenAfterStored,
-                      Stats.Latency toDecision, Stats.Latency toStore, Stats.Latency putMs, double growthMs, long maxLateMs, boolean sustainable, List<String> problems) {
+                      Stats.Latency toDecision, Stats.Latency toStore, Stats.Latency putMs, int onFeed,
+                      Stats.Latency toFeed, Stats.Latency feedVsRow, double growthMs, long maxLateMs, boolean sustainable, List<String> problems) {
 
     /** A pipeline that keeps up has the last call's verdicts within about one utterance latency of its end. */
     static final long MAX_DRAIN_MS = 3_000;
@@ -31,8 +35,12 @@ public record LiveRun(int concurrentCalls, double seconds, int callsMade, int ex
 
     static LiveRun of(int calls, double seconds, int callsMade, int expected, int rows, long drainMs,
                       Stats.Latency latency, Stats.Latency wall, Stats.Latency seenAfterStored,
-                      Stats.Latency toDecision, Stats.Latency toStore, Stats.Latency put, double growthMs, long maxLateMs) {
+                      Stats.Latency toDecision, Stats.Latency toStore, Stats.Latency put, int onFeed,
+                      Stats.Latency toFeed, Stats.Latency feedVsRow, double growthMs, long maxLateMs) {
         List<String> problems = new ArrayList<>();
+        if (onFeed < rows) {
+            problems.add((rows - onFeed) + " of " + rows + " stored verdicts never arrived on the verdict feed");
+        }
         if (rows < expected) {
             problems.add(rows + " of " + expected + " verdicts arrived");
         }
@@ -46,7 +54,7 @@ public record LiveRun(int concurrentCalls, double seconds, int callsMade, int ex
             problems.add("chunks fell " + maxLateMs + " ms behind real time");
         }
         return new LiveRun(calls, seconds, callsMade, expected, rows, drainMs, latency, wall, seenAfterStored,
-                toDecision, toStore, put,
+                toDecision, toStore, put, onFeed, toFeed, feedVsRow,
                 growthMs, maxLateMs, problems.isEmpty(), List.copyOf(problems));
     }
 }

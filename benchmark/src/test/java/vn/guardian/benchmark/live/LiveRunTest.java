@@ -11,28 +11,28 @@ class LiveRunTest {
 
     @Test
     void keepsUpWhenEveryVerdictArrivesPromptlyWithoutGrowingLatency() {
-        LiveRun run = LiveRun.of(4, 20, 12, 40, 40, 800, STEADY, STEADY, STEADY, STEADY, STEADY, STEADY, 40, 30);
+        LiveRun run = LiveRun.of(4, 20, 12, 40, 40, 800, STEADY, STEADY, STEADY, STEADY, STEADY, STEADY, 40, STEADY, STEADY, 40, 30);
         assertThat(run.sustainable()).isTrue();
         assertThat(run.problems()).isEmpty();
     }
 
     @Test
     void aBacklogThatDrainsOnlyAfterTheCallsEndedIsNotKeepingUp() {
-        LiveRun run = LiveRun.of(9, 20, 27, 90, 90, 4_200, STEADY, STEADY, STEADY, STEADY, STEADY, STEADY, 100, 30);
+        LiveRun run = LiveRun.of(9, 20, 27, 90, 90, 4_200, STEADY, STEADY, STEADY, STEADY, STEADY, STEADY, 90, STEADY, STEADY, 100, 30);
         assertThat(run.sustainable()).isFalse();
         assertThat(run.problems()).singleElement().asString().contains("4200 ms after the last call ended");
     }
 
     @Test
     void latencyRisingThroughTheRunIsNotKeepingUpEvenWhenEverythingArrives() {
-        LiveRun run = LiveRun.of(9, 20, 27, 90, 90, 900, STEADY, STEADY, STEADY, STEADY, STEADY, STEADY, 600, 30);
+        LiveRun run = LiveRun.of(9, 20, 27, 90, 90, 900, STEADY, STEADY, STEADY, STEADY, STEADY, STEADY, 90, STEADY, STEADY, 600, 30);
         assertThat(run.sustainable()).isFalse();
         assertThat(run.problems()).singleElement().asString().contains("grew by 600 ms");
     }
 
     @Test
     void namesEveryWayOfFallingBehind() {
-        LiveRun run = LiveRun.of(8, 20, 24, 80, 70, 20_000, STEADY, STEADY, STEADY, STEADY, STEADY, STEADY, 3_000, 1_500);
+        LiveRun run = LiveRun.of(8, 20, 24, 80, 70, 20_000, STEADY, STEADY, STEADY, STEADY, STEADY, STEADY, 70, STEADY, STEADY, 3_000, 1_500);
         assertThat(run.sustainable()).isFalse();
         assertThat(run.problems()).hasSize(4);
         assertThat(String.join(" ", run.problems())).contains("70 of 80 verdicts").contains("20000 ms after")
