@@ -2,7 +2,9 @@ package vn.guardian.ingest.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -51,12 +53,24 @@ final class FeedStream implements AutoCloseable {
         while (events.size() < count) {
             ServerSentEvent<String> event = received.poll(Math.max(0, deadline - System.nanoTime()),
                     TimeUnit.NANOSECONDS);
-            assertThat(event).as("event %d of %d; got %s", events.size() + 1, count, events).isNotNull();
+            assertThat(event).as("event %d of %d; got %s", events.size() + 1, count, describe(events)).isNotNull();
             if (event.comment() == null) {
                 events.add(event);
             }
         }
         return events;
+    }
+
+    /** Each event's segment or call id and its resume position, decoded, so a failure says where the stream was. */
+    static String describe(List<ServerSentEvent<String>> events) {
+        StringBuilder text = new StringBuilder();
+        for (ServerSentEvent<String> event : events) {
+            String data = event.data() == null ? "" : event.data();
+            text.append("\n  ").append(event.event()).append(' ')
+                    .append(data, 0, Math.min(data.length(), 80)).append("... @ ")
+                    .append(new String(Base64.getUrlDecoder().decode(event.id()), StandardCharsets.UTF_8));
+        }
+        return text.toString();
     }
 
     /** Fails if an event (not a keepalive) arrives within {@code quiet}. */
