@@ -23,6 +23,8 @@ final class FeedStream implements AutoCloseable {
 
     private final BlockingQueue<ServerSentEvent<String>> received = new LinkedBlockingQueue<>();
     private final Disposable subscription;
+    /** How the server ended the stream, if it did: it never should while the client reads. */
+    private volatile String ended;
 
     private FeedStream(WebTestClient http, String apiKey, String query, String lastEventId) {
         WebTestClient.RequestHeadersSpec<?> request = http.get().uri("/v1/verdicts/stream" + query)
@@ -33,7 +35,8 @@ final class FeedStream implements AutoCloseable {
         subscription = request.exchange().expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
                 .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
-                .getResponseBody().subscribe(received::add);
+                .getResponseBody().subscribe(received::add, error -> ended = "with " + error,
+                        () -> ended = "complete");
     }
 
     /** Connects and waits for the keepalive sent on connect: from then on, nothing published is missed. */
@@ -53,7 +56,8 @@ final class FeedStream implements AutoCloseable {
         while (events.size() < count) {
             ServerSentEvent<String> event = received.poll(Math.max(0, deadline - System.nanoTime()),
                     TimeUnit.NANOSECONDS);
-            assertThat(event).as("event %d of %d; got %s", events.size() + 1, count, describe(events)).isNotNull();
+            assertThat(event).as("event %d of %d; the stream ended: %s; got %s", events.size() + 1, count, ended,
+                    describe(events)).isNotNull();
             if (event.comment() == null) {
                 events.add(event);
             }
