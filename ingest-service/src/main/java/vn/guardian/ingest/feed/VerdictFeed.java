@@ -88,7 +88,6 @@ public class VerdictFeed implements SmartLifecycle {
                     .takeUntilOther(stopping.asMono())
                     // opening waits on the broker: never on an event loop
                     .subscribeOn(Schedulers.boundedElastic())
-                    .onErrorMap(e -> !(e instanceof ProblemException), VerdictFeed::unavailable)
                     .doFinally(signal -> {
                         streamsByTenant.get(tenant).decrementAndGet();
                         open.decrementAndGet();
@@ -113,12 +112,17 @@ public class VerdictFeed implements SmartLifecycle {
         return running;
     }
 
+    /** @throws ProblemException 503 when the topics cannot be opened: before anything was sent, so the client retries */
     private FeedReader reader(String tenant, FeedFilters filters, FeedPosition from) {
         Map<String, Object> config = new HashMap<>(consumerConfig);
         long number = streamNumber.incrementAndGet();
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "guardian-ingest-feed-" + number);
-        return new FeedReader(config, "verdict-feed-" + number, tenant, filters, from,
-                event -> meters.counter(EVENTS_SENT, "event", event).increment());
+        try {
+            return new FeedReader(config, "verdict-feed-" + number, tenant, filters, from,
+                    event -> meters.counter(EVENTS_SENT, "event", event).increment());
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
     }
 
     /** Takes one of the tenant's stream places; {@link #stream} gives it back when the stream ends. */
