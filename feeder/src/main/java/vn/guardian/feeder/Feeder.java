@@ -1,5 +1,6 @@
 package vn.guardian.feeder;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -170,8 +171,19 @@ public final class Feeder {
         out.printf("callId=%s  %s %d Hz x%d, %.1f s, speed %s%n", callId, wav.encoding(), wav.sampleRate(),
                 wav.channels(), wav.durationMs() / 1000.0, options.speed() == 0 ? "max" : options.speed() + "x");
         // before the first chunk: no verdict of the call can come earlier, so none is missed
-        try (CallFollower follower = options.follow() ? CallFollower.open(client, callId, out) : null) {
+        try (CallFollower follower = options.follow() ? follow(client, callId, out) : null) {
             return send(options, wav, client, callId, out, follower);
+        }
+    }
+
+    /** Opens the call's verdict stream; if that is refused, ends the call rather than leave it to time out idle. */
+    private static CallFollower follow(IngestClient client, String callId, PrintStream out)
+            throws IOException, InterruptedException {
+        try {
+            return CallFollower.open(client, callId, out);
+        } catch (IOException e) {
+            client.end(callId);
+            throw new IOException("could not follow call " + callId + " (ended it): " + e.getMessage(), e);
         }
     }
 
