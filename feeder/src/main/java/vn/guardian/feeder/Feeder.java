@@ -1,5 +1,6 @@
 package vn.guardian.feeder;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -8,13 +9,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Streams a WAV file to ingest-service as a live call: starts the call with the file's own format, sends its
- * audio as chunks at real-time pace (or faster), ends the call, and prints the callId and progress.
+ * audio as chunks at real-time pace (or faster), ends the call, and prints the callId and progress; with
+ * {@code --follow}, also the call's verdicts as they are decided and its summary.
  *
  * <pre>java -jar feeder/target/feeder.jar --url http://localhost:8080 --api-key KEY [--language en]
- *     [--speed 1.0|max] [--chunk-ms 250] [--roles agent,customer] [--call-id ID] FILE.wav</pre>
+ *     [--speed 1.0|max] [--chunk-ms 250] [--roles agent,customer] [--call-id ID] [--follow] FILE.wav</pre>
  */
 public final class Feeder {
 
@@ -28,11 +31,14 @@ public final class Feeder {
               --roles A,B      channel roles (default mono, or agent,customer for stereo)
               --call-id ID     your own call id (makes the start idempotent)
               --retry-for S    give up on a request still refused (503/429) after S seconds (default 120)
+              --follow         print the call's verdicts as they arrive and its summary once it closes;
+                               exit 1 if the call failed or no verdict comes
+              --follow-timeout S  with --follow: give up after S seconds without a verdict (default 60)
             """;
 
     /** Parsed command line. {@code speed} 0 means as fast as possible. */
     record Options(URI url, String apiKey, String language, double speed, int chunkMs, List<String> roles,
-                   String callId, Duration retryFor, Path file) {
+                   String callId, Duration retryFor, boolean follow, Duration followTimeout, Path file) {
 
         static Options parse(String[] args, String envApiKey) {
             String url = "http://localhost:8080";
@@ -43,6 +49,8 @@ public final class Feeder {
             List<String> roles = List.of();
             String callId = null;
             long retryFor = 120;
+            boolean follow = false;
+            long followTimeout = 60;
             Path file = null;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -51,6 +59,10 @@ public final class Feeder {
                         throw new IllegalArgumentException("one WAV file only, got " + file + " and " + arg);
                     }
                     file = Path.of(arg);
+                    continue;
+                }
+                if (arg.equals("--follow")) {
+                    follow = true;
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -88,6 +100,12 @@ public final class Feeder {
                     case "--retry-for":
                         retryFor = Long.parseLong(value);
                         break;
+                    case "--follow-timeout":
+                        followTimeout = Long.parseLong(value);
+                        if (followTimeout < 1) {
+                            throw new IllegalArgumentException("--follow-timeout must be at least 1 second, got " + value);
+                        }
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option " + arg);
                 }
@@ -99,32 +117,46 @@ public final class Feeder {
                 throw new IllegalArgumentException("name the WAV file to stream");
             }
             return new Options(URI.create(url), apiKey, language, speed, chunkMs, roles, callId,
-                    Duration.ofSeconds(retryFor), file);
+                    Duration.ofSeconds(retryFor), follow, Duration.ofSeconds(followTimeout), file);
         }
     }
 
-    /** What a finished run did. */
-    record Result(String callId, long chunks, long audioMs, long elapsedMs, int retries) {
+    /**
+     * What a finished run did.
+     *
+     * @param callVerdict with {@code --follow}: the closed call verdict (JSON members); else null
+     */
+    record Result(String callId, long chunks, long audioMs, long elapsedMs, int retries, Map<?, ?> callVerdict) {
     }
 
     public static void main(String[] args) {
+        System.exit(run(args, System.getenv("GUARDIAN_API_KEY"), System.out, System.err));
+    }
+
+    /**
+     * The command as {@code main} runs it, without exiting the JVM.
+     *
+     * @return the exit status: 0 done, 1 a request refused or failed, the call failed or no verdict came
+     *         ({@code --follow}), 2 a bad command line
+     */
+    public static int run(String[] args, String envApiKey, PrintStream out, PrintStream err) {
         Options options;
         try {
-            options = Options.parse(args, System.getenv("GUARDIAN_API_KEY"));
+            options = Options.parse(args, envApiKey);
         } catch (IllegalArgumentException e) {
-            System.err.println("feeder: " + e.getMessage());
-            System.err.print(USAGE);
-            System.exit(2);
-            return;
+            err.println("feeder: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
         }
         try {
-            run(options, System.out);
+            run(options, out);
+            return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            System.exit(1);
+            return 1;
         } catch (Exception e) {
-            System.err.println("feeder: " + e.getMessage());
-            System.exit(1);
+            err.println("feeder: " + e.getMessage());
+            return 1;
         }
     }
 
@@ -138,6 +170,25 @@ public final class Feeder {
         String callId = client.start(startJson(options, wav));
         out.printf("callId=%s  %s %d Hz x%d, %.1f s, speed %s%n", callId, wav.encoding(), wav.sampleRate(),
                 wav.channels(), wav.durationMs() / 1000.0, options.speed() == 0 ? "max" : options.speed() + "x");
+        // before the first chunk: no verdict of the call can come earlier, so none is missed
+        try (CallFollower follower = options.follow() ? follow(client, callId, out) : null) {
+            return send(options, wav, client, callId, out, follower);
+        }
+    }
+
+    /** Opens the call's verdict stream; if that is refused, ends the call rather than leave it to time out idle. */
+    private static CallFollower follow(IngestClient client, String callId, PrintStream out)
+            throws IOException, InterruptedException {
+        try {
+            return CallFollower.open(client, callId, out);
+        } catch (IOException e) {
+            client.end(callId);
+            throw new IOException("could not follow call " + callId + " (ended it): " + e.getMessage(), e);
+        }
+    }
+
+    private static Result send(Options options, WavFile wav, IngestClient client, String callId, PrintStream out,
+                               CallFollower follower) throws Exception {
 
         int frameBytes = wav.frameBytes();
         int chunkBytes = Math.max(1, (int) ((long) wav.sampleRate() * options.chunkMs() / 1000)) * frameBytes;
@@ -161,14 +212,19 @@ public final class Feeder {
                 lastReport = now;
                 double sentS = Math.min(wav.durationMs(), (seq + 1) * (long) chunkBytes / frameBytes * 1000L
                         / wav.sampleRate()) / 1000.0;
-                out.printf("  %5.1f s of %.1f s sent (%d/%d chunks), %.2fx real time%n", sentS,
-                        wav.durationMs() / 1000.0, seq + 1, total, sentS / ((now - started) / 1e9));
+                synchronized (out) { // verdicts print from the follower's thread
+                    out.printf("  %5.1f s of %.1f s sent (%d/%d chunks), %.2fx real time%n", sentS,
+                            wav.durationMs() / 1000.0, seq + 1, total, sentS / ((now - started) / 1e9));
+                }
             }
         }
         String ended = client.end(callId);
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        out.printf("ended %s after %.1f s: %s%n", callId, elapsedMs / 1000.0, ended);
-        return new Result(callId, total, wav.durationMs(), elapsedMs, client.retries());
+        synchronized (out) {
+            out.printf("ended %s after %.1f s: %s%n", callId, elapsedMs / 1000.0, ended);
+        }
+        Map<?, ?> callVerdict = follower == null ? null : follower.awaitSummary(options.followTimeout());
+        return new Result(callId, total, wav.durationMs(), elapsedMs, client.retries(), callVerdict);
     }
 
     static String startJson(Options options, WavFile wav) {

@@ -1,10 +1,13 @@
 package vn.guardian.feeder;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -51,6 +54,44 @@ final class IngestClient {
     String end(String callId) throws IOException, InterruptedException {
         return send("end", HttpRequest.newBuilder(base.resolve("/v1/calls/" + callId + "/end"))
                 .POST(HttpRequest.BodyPublishers.noBody())).body();
+    }
+
+    /**
+     * Opens the call's verdict stream ({@code GET /v1/verdicts/stream?callId=}), resuming after {@code lastEventId}
+     * if not null.
+     *
+     * @return the event stream's body, open until closed
+     */
+    InputStream verdicts(String callId, String lastEventId) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/v1/verdicts/stream?callId="
+                        + URLEncoder.encode(callId, StandardCharsets.UTF_8)))
+                .header("X-Api-Key", apiKey).header("Accept", "text/event-stream").GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            try (InputStream body = response.body()) {
+                throw new IOException("the verdict stream answered " + response.statusCode() + ": "
+                        + new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return response.body();
+    }
+
+    /** {@code GET /v1/calls/{callId}}: the call's JSON, or null while the read API does not know it (404). */
+    String call(String callId) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/v1/calls/" + callId))
+                .header("X-Api-Key", apiKey).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("GET /v1/calls/" + callId + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return response.body();
     }
 
     /** Requests that were answered 503/429 and sent again. */

@@ -75,6 +75,32 @@ class FeederAgainstIngestTest {
         }
     }
 
+    @Test
+    void followingACallNoModerationAnswersGivesUpAfterTheFollowTimeoutWithExitStatus1() throws Exception {
+        try (TestKafka kafka = TestKafka.start();
+             ConfigurableApplicationContext ingest = IngestApplication.application().run(CommandLine.args(Map.of(
+                     "server.port", "0",
+                     "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                     "guardian.ingest.tenants.feeder-test.api-keys", "feeder-test-key")))) {
+            int port = ((WebServerApplicationContext) ingest).getWebServer().getPort();
+            Path file = dir.resolve("silence.wav");
+            Files.write(file, FeederTest.wav(1, 1, 16000, 16, new byte[16000]));
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+            // only ingest and a broker: no transcriber or moderation will ever decide a verdict
+            int status = Feeder.run(new String[]{"--url", "http://localhost:" + port, "--api-key", "feeder-test-key",
+                    "--speed", "max", "--follow", "--follow-timeout", "2", file.toString()}, null,
+                    new PrintStream(printed, true, StandardCharsets.UTF_8),
+                    new PrintStream(errors, true, StandardCharsets.UTF_8));
+
+            assertThat(status).isEqualTo(1);
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("\"reason\":\"completed\"");
+            assertThat(errors.toString(StandardCharsets.UTF_8)).startsWith("feeder: no verdict for call ")
+                    .contains("within 2 s (--follow-timeout)");
+        }
+    }
+
     private static List<AudioEvent> read(String bootstrap, String callId, int expected) {
         List<AudioEvent> found = new ArrayList<>();
         try (KafkaConsumer<String, AudioEvent> consumer = new KafkaConsumer<>(Map.of(

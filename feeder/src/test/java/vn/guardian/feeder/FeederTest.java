@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,38 @@ class FeederTest {
         assertThatThrownBy(() -> Feeder.Options.parse(new String[]{"--api-key", "k"}, null)).hasMessageContaining("WAV file");
         assertThatThrownBy(() -> Feeder.Options.parse(new String[]{"--api-key", "k", "--speed", "-1", "a.wav"}, null))
                 .hasMessageContaining("--speed");
+    }
+
+    @Test
+    void followIsAFlagWithItsOwnTimeout() {
+        Feeder.Options plain = Feeder.Options.parse(new String[]{"--api-key", "k", "call.wav"}, null);
+        Feeder.Options following = Feeder.Options.parse(new String[]{"--api-key", "k", "--follow", "--follow-timeout",
+                "5", "call.wav"}, null);
+
+        assertThat(plain.follow()).isFalse();
+        assertThat(plain.followTimeout()).hasSeconds(60);
+        assertThat(following.follow()).isTrue();
+        assertThat(following.followTimeout()).hasSeconds(5);
+        assertThatThrownBy(() -> Feeder.Options.parse(new String[]{"--api-key", "k", "--follow-timeout", "0", "a.wav"},
+                null)).hasMessageContaining("--follow-timeout");
+    }
+
+    @Test
+    void aSegmentVerdictPrintsAsTimeRoleTextScoresAndAction() {
+        Map<?, ?> verdict = (Map<?, ?>) JsonText.parse("""
+                {"segmentId":"s1","callId":"c1","tenant":"local","channel":1,"channelRole":"customer",
+                 "startMs":1200,"endMs":3450,"text":"you stupid idiot \\u0111\\u1ed3","language":"en",
+                 "categories":[{"category":"INSULT","score":0.83,"spans":[{"start":4,"end":16,"term":"stupid idiot"}],
+                 "source":"LEXICON"},{"category":"PROFANITY","score":0.5,"spans":[],"source":"MODEL"}],
+                 "severity":"MEDIUM","action":"FLAG","lexiconVersion":"en@1","closingChunkIngestedAt":1,
+                 "decidedAt":2,"review":null,"flagged":true}""");
+        Map<?, ?> call = (Map<?, ?>) JsonText.parse("{\"callId\":\"c1\",\"segments\":2,\"riskScore\":0.451,"
+                + "\"action\":\"ESCALATE\",\"open\":false,\"closeReason\":\"completed\",\"countsByCategory\":{}}");
+
+        assertThat(CallFollower.segmentLine(verdict)).isEqualTo(
+                "  [   1.2 -    3.5 s] customer \"you stupid idiot đồ\"  INSULT 0.83, PROFANITY 0.50 -> FLAG");
+        assertThat(CallFollower.callLine(call)).isEqualTo("  call: ESCALATE, 2 segments, risk 0.45 (closed: completed)");
+        assertThatThrownBy(() -> JsonText.parse("{\"a\":}")).hasMessageContaining("not JSON");
     }
 
     @Test

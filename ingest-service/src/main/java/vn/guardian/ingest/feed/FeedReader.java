@@ -119,6 +119,7 @@ final class FeedReader {
     }
 
     private void read(FluxSink<ServerSentEvent<String>> sink) {
+        RuntimeException failure = null;
         try (consumer) {
             while (!cancelled) {
                 if (sink.requestedFromDownstream() <= 0) {
@@ -138,15 +139,20 @@ final class FeedReader {
                 }
             }
         } catch (WakeupException e) {
-            // the client went away
+            // stop() woke the poll: the client went away
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            failure = new IllegalStateException("the verdict stream's reader was interrupted", e);
         } catch (RuntimeException e) {
-            if (!cancelled) {
-                log.warn("A verdict stream of tenant {} stopped at {}: {}; the client resumes by reconnecting with "
-                        + "Last-Event-ID", tenant, positions, e.toString());
-                sink.error(e);
-            }
+            failure = e;
+        }
+        if (!cancelled) {
+            // never a silent stall: the stream ends, and the client resumes by reconnecting with Last-Event-ID
+            RuntimeException reason = failure != null ? failure
+                    : new IllegalStateException("the verdict stream's reader stopped");
+            log.warn("A verdict stream of tenant {} stopped at {}: {}; the client resumes by reconnecting with "
+                    + "Last-Event-ID", tenant, positions, reason.toString());
+            sink.error(reason);
         }
     }
 

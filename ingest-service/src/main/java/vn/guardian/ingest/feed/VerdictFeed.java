@@ -11,12 +11,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import vn.guardian.ingest.IngestProperties;
 import vn.guardian.ingest.problem.ProblemException;
@@ -27,7 +29,7 @@ import vn.guardian.ingest.problem.ProblemException;
  * Kafka consumer of its own, so streams are bounded per tenant.
  */
 @Component
-public class VerdictFeed {
+public class VerdictFeed implements SmartLifecycle {
 
     public static final String OPEN_STREAMS = "guardian.ingest.feed.streams";
     public static final String EVENTS_SENT = "guardian.ingest.feed.events";
@@ -43,6 +45,9 @@ public class VerdictFeed {
     private final Map<String, AtomicInteger> streamsByTenant = new ConcurrentHashMap<>();
     private final AtomicInteger open;
     private final AtomicLong streamNumber = new AtomicLong();
+    /** Ends every open stream when the instance stops: clients resume elsewhere with their Last-Event-ID. */
+    private final Sinks.One<Boolean> stopping = Sinks.one();
+    private volatile boolean running;
 
     public VerdictFeed(KafkaProperties kafka, IngestProperties properties, MeterRegistry meters) {
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
@@ -79,9 +84,10 @@ public class VerdictFeed {
                                     Flux.<ServerSentEvent<String>>create(reader::start, FluxSink.OverflowStrategy.BUFFER),
                                     Flux.interval(settings.heartbeat()).onBackpressureDrop().map(tick -> KEEPALIVE))),
                             FeedReader::stop)
+                    // a stream never ends by itself: without this, graceful shutdown would wait for every client
+                    .takeUntilOther(stopping.asMono())
                     // opening waits on the broker: never on an event loop
                     .subscribeOn(Schedulers.boundedElastic())
-                    .onErrorMap(e -> !(e instanceof ProblemException), VerdictFeed::unavailable)
                     .doFinally(signal -> {
                         streamsByTenant.get(tenant).decrementAndGet();
                         open.decrementAndGet();
@@ -89,12 +95,34 @@ public class VerdictFeed {
         });
     }
 
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Runs before the web server's graceful shutdown (a higher phase stops first), so it need not wait for streams. */
+    @Override
+    public void stop() {
+        running = false;
+        stopping.tryEmitValue(true);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** @throws ProblemException 503 when the topics cannot be opened: before anything was sent, so the client retries */
     private FeedReader reader(String tenant, FeedFilters filters, FeedPosition from) {
         Map<String, Object> config = new HashMap<>(consumerConfig);
         long number = streamNumber.incrementAndGet();
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "guardian-ingest-feed-" + number);
-        return new FeedReader(config, "verdict-feed-" + number, tenant, filters, from,
-                event -> meters.counter(EVENTS_SENT, "event", event).increment());
+        try {
+            return new FeedReader(config, "verdict-feed-" + number, tenant, filters, from,
+                    event -> meters.counter(EVENTS_SENT, "event", event).increment());
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
     }
 
     /** Takes one of the tenant's stream places; {@link #stream} gives it back when the stream ends. */

@@ -2,7 +2,9 @@ package vn.guardian.ingest.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -21,6 +23,8 @@ final class FeedStream implements AutoCloseable {
 
     private final BlockingQueue<ServerSentEvent<String>> received = new LinkedBlockingQueue<>();
     private final Disposable subscription;
+    /** How the server ended the stream, if it did: it never should while the client reads. */
+    private volatile String ended;
 
     private FeedStream(WebTestClient http, String apiKey, String query, String lastEventId) {
         WebTestClient.RequestHeadersSpec<?> request = http.get().uri("/v1/verdicts/stream" + query)
@@ -31,7 +35,8 @@ final class FeedStream implements AutoCloseable {
         subscription = request.exchange().expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
                 .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
-                .getResponseBody().subscribe(received::add);
+                .getResponseBody().subscribe(received::add, error -> ended = "with " + error,
+                        () -> ended = "complete");
     }
 
     /** Connects and waits for the keepalive sent on connect: from then on, nothing published is missed. */
@@ -51,12 +56,25 @@ final class FeedStream implements AutoCloseable {
         while (events.size() < count) {
             ServerSentEvent<String> event = received.poll(Math.max(0, deadline - System.nanoTime()),
                     TimeUnit.NANOSECONDS);
-            assertThat(event).as("event %d of %d; got %s", events.size() + 1, count, events).isNotNull();
+            assertThat(event).as("event %d of %d; the stream ended: %s; got %s", events.size() + 1, count, ended,
+                    describe(events)).isNotNull();
             if (event.comment() == null) {
                 events.add(event);
             }
         }
         return events;
+    }
+
+    /** Each event's segment or call id and its resume position, decoded, so a failure says where the stream was. */
+    static String describe(List<ServerSentEvent<String>> events) {
+        StringBuilder text = new StringBuilder();
+        for (ServerSentEvent<String> event : events) {
+            String data = event.data() == null ? "" : event.data();
+            text.append("\n  ").append(event.event()).append(' ')
+                    .append(data, 0, Math.min(data.length(), 80)).append("... @ ")
+                    .append(new String(Base64.getUrlDecoder().decode(event.id()), StandardCharsets.UTF_8));
+        }
+        return text.toString();
     }
 
     /** Fails if an event (not a keepalive) arrives within {@code quiet}. */

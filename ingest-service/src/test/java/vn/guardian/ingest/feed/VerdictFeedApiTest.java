@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,15 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -42,6 +49,7 @@ import vn.guardian.contracts.verdict.ScoreSource;
 import vn.guardian.contracts.verdict.SegmentVerdict;
 import vn.guardian.contracts.verdict.Severity;
 import vn.guardian.ingest.RunningIngest;
+import vn.guardian.testsupport.TestKafka;
 
 /**
  * The live verdict feed against a real broker: verdicts published the way moderation-stream publishes them (in
@@ -157,7 +165,12 @@ class VerdictFeedApiTest {
 
         List<ServerSentEvent<String>> secondConnection;
         try (FeedStream stream = FeedStream.open(http, RunningIngest.API_KEY, "", lastEventId)) {
-            secondConnection = stream.next(published.size() - firstConnection.size());
+            try {
+                secondConnection = stream.next(published.size() - firstConnection.size());
+            } catch (AssertionError missing) {
+                throw new AssertionError("resumed after " + FeedStream.describe(firstConnection) + "\n"
+                        + brokerView() + "\n" + missing.getMessage(), missing);
+            }
             stream.expectNoMoreEventsWithin(QUIET);
         }
         List<String> received = Stream.concat(firstConnection.stream(), secondConnection.stream())
@@ -325,6 +338,20 @@ class VerdictFeedApiTest {
                 moderation.send(new ProducerRecord<>(Topics.CALL_VERDICTS, call.callId(),
                         EventSerdes.callVerdict().serialize(Topics.CALL_VERDICTS, call)));
             }
+        }
+    }
+
+    /** What the broker holds: the committed (last stable) and log-end offsets of guardian.verdicts, and open transactions. */
+    private static String brokerView() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ingest.kafkaBootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            for (int partition = 0; partition < TestKafka.PARTITIONS; partition++) {
+                ends.put(new TopicPartition(Topics.VERDICTS, partition), OffsetSpec.latest());
+            }
+            return "stable offsets " + admin.listOffsets(ends, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .all().get() + ", log ends " + admin.listOffsets(ends).all().get() + ", transactions "
+                    + admin.listTransactions().all().get();
         }
     }
 
