@@ -25,6 +25,8 @@ public class Search {
     };
     // the segment matches the phrase, words in order, with or without diacritics
     private static final String PHRASE = "search @@ phraseto_tsquery('simple', guardian_fold(:q))";
+    /** Newest rows in which a phrase search looks first, before it asks the full-text index. */
+    static final int LOOK_AHEAD = 2000;
 
     /** One call in a search result. */
     public record CallHit(String callId, String status, String failure, String language, List<String> channelRoles,
@@ -97,9 +99,22 @@ public class Search {
     }
 
     public Mono<Page<SegmentHit>> segments(String tenant, SearchFilters filters) {
+        if (filters.q() == null) {
+            return segments(tenant, filters, false);
+        }
+        // a common phrase fills the page from the newest rows alone, where the planner would read its whole
+        // full-text posting list; a rarer one (a short page) needs the full-text index over the range
+        return segments(tenant, filters, true)
+                .flatMap(page -> page.nextCursor() != null ? Mono.just(page) : segments(tenant, filters, false));
+    }
+
+    /** @param newestOnly match the phrase among the newest {@link #LOOK_AHEAD} rows of the other filters only */
+    private Mono<Page<SegmentHit>> segments(String tenant, SearchFilters filters, boolean newestOnly) {
         Query query = new Query("""
                 SELECT segment_id, call_id, channel, channel_role, start_ms, end_ms, text, language,
-                       categories::text AS categories, severity, action, decided_at
+                       categories::text AS categories, severity, action, decided_at"""
+                + (newestOnly ? ", search" : "") + """
+
                   FROM segment_verdicts s
                  WHERE tenant = :tenant""", tenant);
         query.where(filters.from(), "decided_at >= :from", "from");
@@ -109,12 +124,21 @@ public class Search {
                 "categories @> CAST(:category AS jsonb)", "category");
         query.where(filters.language(), "language = :language", "language");
         query.where(filters.role(), "channel_role = :role", "role");
-        query.where(filters.q(), PHRASE, "q");
+        if (!newestOnly) {
+            query.where(filters.q(), PHRASE, "q");
+        }
         query.where(filters.status(), "call_id IN (SELECT call_id FROM calls WHERE tenant = :tenant"
                 + " AND status = :status)", "status");
         if (filters.cursor() != null) {
             query.where(filters.cursor().at(), "(decided_at, segment_id) < (:cursorAt, :cursorId)", "cursorAt");
             query.bindIf(filters.cursor().id(), "cursorId");
+        }
+        if (newestOnly) {
+            // a LIMIT inside keeps the phrase test out of the scan: it runs on these rows only
+            query.sql.insert(0, "SELECT * FROM (").append(" ORDER BY decided_at DESC, segment_id DESC LIMIT ")
+                    .append(LOOK_AHEAD).append(") s");
+            query.sql.append(" WHERE ").append(PHRASE);
+            query.bindIf(filters.q(), "q");
         }
         query.sql.append(" ORDER BY decided_at DESC, segment_id DESC LIMIT ").append(filters.limit() + 1);
         return query.spec(database)

@@ -147,6 +147,25 @@ class AnalystApiTest {
     }
 
     @Test
+    void aPhraseIsPagedThroughNewestFirstWhetherTheNewestRowsHoldAPageOrNot() throws Exception {
+        String call = "greetings-" + UUID.randomUUID().toString().substring(0, 8);
+        // English and spoken by the customer: outside what the other tests of this class search for
+        call(call, ACME, "en", "closed", NOW.minus(Duration.ofDays(5)), "ALLOW", "");
+        for (int i = 0; i < 3; i++) {
+            segment(call, call + "-" + i, ACME, "customer", i * 1000L, "welcome to guardian bank number " + i, "en",
+                    "[]", "ALLOW", NOW.minus(Duration.ofDays(5)).plusSeconds(i));
+        }
+        List<String> seen = new ArrayList<>();
+        Map<?, ?> page = body("/v1/segments?q=welcome to guardian bank&limit=1");
+        seen.addAll(ids(page, "segmentId"));
+        while (page.get("nextCursor") != null) {
+            page = body("/v1/segments?q=welcome to guardian bank&limit=1&cursor=" + page.get("nextCursor"));
+            seen.addAll(ids(page, "segmentId"));
+        }
+        assertThat(seen).containsExactly(call + "-2", call + "-1", call + "-0");
+    }
+
+    @Test
     void pagesHaveNoDuplicatesOrGapsWhileNewCallsArrive() throws Exception {
         String prefix = "page-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         Instant base = NOW.minus(Duration.ofDays(3));
