@@ -62,7 +62,8 @@ public record BenchmarkOptions(boolean quick, int runs, Path out, Path samples, 
         return new BenchmarkOptions(quick, runs, out, samples, copies, levels, liveSeconds, workers, partitions);
     }
 
-    private static int positive(String option, String value) {
+    /** The option's value as a positive whole number, or an error naming the option. */
+    public static int positive(String option, String value) {
         try {
             int number = Integer.parseInt(value);
             if (number > 0) {

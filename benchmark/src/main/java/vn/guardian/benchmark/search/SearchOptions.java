@@ -2,6 +2,7 @@ package vn.guardian.benchmark.search;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import vn.guardian.benchmark.BenchmarkOptions;
 
 /**
  * The command line of {@code benchmark.jar search}: {@code [--calls N] [--segments-per-call N] [--tenants N]
@@ -55,11 +56,11 @@ public record SearchOptions(int calls, int segmentsPerCall, int tenants, int run
             }
             String value = args[++i];
             switch (arg) {
-                case "--calls" -> calls = positive(arg, value);
-                case "--segments-per-call" -> segmentsPerCall = positive(arg, value);
-                case "--tenants" -> tenants = positive(arg, value);
-                case "--runs" -> runs = positive(arg, value);
-                case "--warm-up" -> warmUp = positive(arg, value);
+                case "--calls" -> calls = BenchmarkOptions.positive(arg, value);
+                case "--segments-per-call" -> segmentsPerCall = BenchmarkOptions.positive(arg, value);
+                case "--tenants" -> tenants = BenchmarkOptions.positive(arg, value);
+                case "--runs" -> runs = BenchmarkOptions.positive(arg, value);
+                case "--warm-up" -> warmUp = BenchmarkOptions.positive(arg, value);
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--schema-version" -> schemaVersion = value;
                 case "--jdbc-url" -> jdbcUrl = value;
@@ -67,7 +68,7 @@ public record SearchOptions(int calls, int segmentsPerCall, int tenants, int run
                 case "--password" -> password = value;
                 case "--out" -> out = Path.of(value);
                 case "--now" -> now = Instant.parse(value);
-                case "--hold-seconds" -> holdSeconds = "0".equals(value) ? 0 : positive(arg, value);
+                case "--hold-seconds" -> holdSeconds = "0".equals(value) ? 0 : BenchmarkOptions.positive(arg, value);
                 default -> throw new IllegalArgumentException("Unknown option '" + arg + "'; usage: " + USAGE);
             }
         }
@@ -77,17 +78,5 @@ public record SearchOptions(int calls, int segmentsPerCall, int tenants, int run
         }
         return new SearchOptions(calls, segmentsPerCall, tenants, runs, warmUp, seed, schemaVersion, jdbcUrl, user,
                 password, noSeed, out, now, holdSeconds);
-    }
-
-    private static int positive(String option, String value) {
-        try {
-            int number = Integer.parseInt(value);
-            if (number > 0) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new IllegalArgumentException(option + " " + value + " is not a positive whole number; e.g. " + option + " 3");
     }
 }

@@ -30,10 +30,8 @@ public class CallController {
         CallSyntax.requireCallId(callId, "callId");
         // same answer for "no such call" and "another tenant's call": existence never leaks across tenants
         return calls.find(tenant, callId)
-                .switchIfEmpty(Mono.error(() -> new ProblemException(HttpStatus.NOT_FOUND, "call-not-found",
-                        "Call not found", "No call " + callId + " for this tenant.")
-                        .field("callId").value(callId)
-                        .fix("check the call id; a call accepted a moment ago shows within a second")));
+                .switchIfEmpty(Mono.error(() -> callNotFound(callId, "No call " + callId + " for this tenant.",
+                        "check the call id; a call accepted a moment ago shows within a second")));
     }
 
     /** Erases the call's transcripts, verdicts and reviews: 204, or 404 like an unknown call. */
@@ -43,10 +41,14 @@ public class CallController {
         String tenant = ApiKeyFilter.tenant(exchange);
         CallSyntax.requireCallId(callId, "callId");
         return erasure.erase(tenant, callId)
-                .switchIfEmpty(Mono.error(() -> new ProblemException(HttpStatus.NOT_FOUND, "call-not-found",
-                        "Call not found", "No call " + callId + " for this tenant, or it was erased already.")
-                        .field("callId").value(callId)
-                        .fix("check the call id; GET /v1/calls lists the tenant's calls")))
+                .switchIfEmpty(Mono.error(() -> callNotFound(callId,
+                        "No call " + callId + " for this tenant, or it was erased already.",
+                        "check the call id; GET /v1/calls lists the tenant's calls")))
                 .then();
+    }
+
+    private static ProblemException callNotFound(String callId, String detail, String fix) {
+        return new ProblemException(HttpStatus.NOT_FOUND, "call-not-found", "Call not found", detail)
+                .field("callId").value(callId).fix(fix);
     }
 }

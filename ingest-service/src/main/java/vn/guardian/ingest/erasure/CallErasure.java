@@ -14,7 +14,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -29,6 +28,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import vn.guardian.ingest.IngestProperties;
 import vn.guardian.ingest.problem.ProblemException;
+import vn.guardian.ingest.publish.PublishClients;
 
 /**
  * Erases one call on request (call recordings are personal data): tombstones for its key on the compacted topics,
@@ -67,17 +67,10 @@ public class CallErasure implements AutoCloseable {
         this.admin = admin;
         this.transaction = TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
         this.properties = properties;
-        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
-        // a tombstone must be on every in-sync replica before the rows go
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) properties.publish().maxBlock().toMillis());
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) properties.publish().deliveryTimeout().toMillis());
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                (int) Math.max(1000, properties.publish().deliveryTimeout().toMillis() - 5));
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        // the audio producer's settings (acks=all, idempotent, bounded waits): a tombstone must be durable first
+        Map<String, Object> config = new HashMap<>(PublishClients.producerConfig(kafka, properties.publish()));
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "guardian-ingest-erasure");
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, config.get(ProducerConfig.CLIENT_ID_CONFIG) + "-erasure");
         this.producer = new KafkaProducer<>(config);
     }
 

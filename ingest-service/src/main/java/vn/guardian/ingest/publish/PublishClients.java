@@ -16,7 +16,8 @@ import vn.guardian.ingest.IngestProperties;
 @Configuration(proxyBeanMethods = false)
 public class PublishClients {
 
-    static Map<String, Object> producerConfig(KafkaProperties kafka, IngestProperties.Publish publish) {
+    /** Settings of every ingest producer: nothing lost or doubled, and a bounded wait when Kafka is down. */
+    public static Map<String, Object> producerConfig(KafkaProperties kafka, IngestProperties.Publish publish) {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
         // nothing lost, nothing doubled: every in-sync replica has the record, retries cannot duplicate it
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
