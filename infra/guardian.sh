@@ -46,7 +46,7 @@ random_secret() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 ensure_env() {
   local m=$1 name
   mkdir -p "$ENV_DIR"
-  for name in db ingest grafana; do
+  for name in db db-sink db-api ingest grafana; do
     local file="$ENV_DIR/$name.env"
     if [ ! -f "$file" ]; then
       [ "$m" = dev ] || die "$file missing: copy $INFRA/env/$name.env.example there and fill in real secrets"

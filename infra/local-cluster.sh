@@ -169,8 +169,19 @@ start_postgres() {
       "select 1 from pg_database where datname='guardian'" | grep -q 1; then
     PGPASSWORD=$(cat "$dir/password") "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U guardian guardian
   fi
-  log "postgres: 127.0.0.1:$PG_PORT db guardian user guardian (password in $dir/password)"
+  # the services' own roles, as compose makes them: guardian_sink (moderation) and guardian_api (ingest)
+  local role
+  for role in sink api; do
+    [ -f "$dir/db-$role.env" ] || printf 'SPRING_R2DBC_USERNAME=guardian_%s\nSPRING_R2DBC_PASSWORD=%s\n' \
+      "$role" "$(random_secret)" >"$dir/db-$role.env"
+  done
+  PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGUSER=guardian PGPASSWORD=$(cat "$dir/password") PATH="$bin:$PATH" \
+    "$INFRA/postgres/init-roles.sh" "$dir/db-sink.env" "$dir/db-api.env" >>"$dir/initdb.log" 2>&1 \
+    || die "creating the service roles failed: $dir/initdb.log"
+  log "postgres: 127.0.0.1:$PG_PORT db guardian, owner guardian (password in $dir/password), roles in $dir/db-*.env"
 }
+
+role_password() { sed -n 's/^SPRING_R2DBC_PASSWORD=//p' "$WORK/pg/db-$1.env"; } # sink | api
 
 launch_postgres() { # pg_ctl -w returns once the server accepts connections (after crash recovery, if any)
   local dir="$WORK/pg"
@@ -207,8 +218,8 @@ ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/actuator/health/readiness";
 launch_moderation() {
   local pw; pw=$(cat "$WORK/pg/password")
   start_service moderation-stream "$MODERATION_PORT" "$WORK/jars/moderation-stream.jar" 512m \
-    SPRING_R2DBC_URL="r2dbc:postgresql://127.0.0.1:$PG_PORT/guardian" SPRING_R2DBC_USERNAME=guardian \
-    SPRING_R2DBC_PASSWORD="$pw" SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/guardian" \
+    SPRING_R2DBC_URL="r2dbc:postgresql://127.0.0.1:$PG_PORT/guardian" SPRING_R2DBC_USERNAME=guardian_sink \
+    SPRING_R2DBC_PASSWORD="$(role_password sink)" SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/guardian" \
     SPRING_DATASOURCE_USERNAME=guardian SPRING_DATASOURCE_PASSWORD="$pw" \
     GUARDIAN_MODERATION_STATE_DIR="$WORK/moderation-stream/state"
 }
@@ -221,8 +232,8 @@ launch_transcriber() { # i: its own port, hence its own default instance id <hos
 launch_ingest() {
   # the packaged config has a tenant "local" with a well-known dev key: replace it with an unrecorded random one
   start_service ingest-service "$INGEST_PORT" "$WORK/jars/ingest-service.jar" 512m \
-    SPRING_R2DBC_URL="r2dbc:postgresql://127.0.0.1:$PG_PORT/guardian" SPRING_R2DBC_USERNAME=guardian \
-    SPRING_R2DBC_PASSWORD="$(cat "$WORK/pg/password")" \
+    SPRING_R2DBC_URL="r2dbc:postgresql://127.0.0.1:$PG_PORT/guardian" SPRING_R2DBC_USERNAME=guardian_api \
+    SPRING_R2DBC_PASSWORD="$(role_password api)" \
     GUARDIAN_INGEST_TENANTS_DEMO_API_KEYS="$(cat "$WORK/api-key")" \
     GUARDIAN_INGEST_TENANTS_LOCAL_API_KEYS="$(random_secret)"
 }

@@ -18,6 +18,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static final String DATABASE = "guardian";
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres";
+    /** moderation-stream's run-time role and ingest-service's; migration V6 grants them only row access. */
+    public static final String SINK_ROLE = "guardian_sink";
+    public static final String API_ROLE = "guardian_api";
 
     private final EmbeddedPostgres postgres;
 
@@ -46,6 +49,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     statement.execute("CREATE DATABASE " + DATABASE);
                 }
             }
+            for (String role : new String[] {SINK_ROLE, API_ROLE}) {
+                // a dev password (the role's name) on a server that only listens on localhost and is wiped at start
+                statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role
+                        + "') THEN CREATE ROLE " + role + "; END IF; END $$");
+                statement.execute("ALTER ROLE " + role + " LOGIN PASSWORD '" + role + "'");
+            }
+        }
+        try (Connection connection = database.postgres.getDatabase(USER, DATABASE).getConnection();
+             Statement statement = connection.createStatement()) {
+            // PostgreSQL 14 lets every role create tables in public; 15+ no longer does
+            statement.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
         }
         return database;
     }
@@ -58,19 +72,29 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return "jdbc:postgresql://localhost:" + port() + "/" + DATABASE;
     }
 
-    /** Spring properties pointing JDBC (migrations) and R2DBC (queries and the sink) at this server. */
     public String r2dbcUrl() {
         return "r2dbc:postgresql://localhost:" + port() + "/" + DATABASE;
     }
 
-    public Map<String, Object> springProperties() {
-        Map<String, Object> properties = new HashMap<>();
+    /** moderation-stream: migrations as the schema owner over JDBC, everything else as {@link #SINK_ROLE}. */
+    public Map<String, Object> moderationProperties() {
+        Map<String, Object> properties = r2dbc(SINK_ROLE);
         properties.put("spring.datasource.url", jdbcUrl());
         properties.put("spring.datasource.username", USER);
         properties.put("spring.datasource.password", PASSWORD);
+        return properties;
+    }
+
+    /** ingest-service: queries, reviews and erasure as {@link #API_ROLE}. */
+    public Map<String, Object> ingestProperties() {
+        return r2dbc(API_ROLE);
+    }
+
+    private Map<String, Object> r2dbc(String role) {
+        Map<String, Object> properties = new HashMap<>();
         properties.put("spring.r2dbc.url", r2dbcUrl());
-        properties.put("spring.r2dbc.username", USER);
-        properties.put("spring.r2dbc.password", PASSWORD);
+        properties.put("spring.r2dbc.username", role);
+        properties.put("spring.r2dbc.password", role);
         return properties;
     }
 

@@ -42,7 +42,7 @@ class ModerationApplicationTest {
     @Test
     void transcriptBecomesAVerdictRowAndCallClosedClosesTheCallRow() throws Exception {
         try (TestKafka kafka = TestKafka.start(); TestPostgres postgres = TestPostgres.start()) {
-            Map<String, Object> properties = new HashMap<>(postgres.springProperties());
+            Map<String, Object> properties = new HashMap<>(postgres.moderationProperties());
             properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
             properties.put("server.port", "0");
             properties.put("guardian.moderation.state-dir", stateDir.toString());
@@ -90,7 +90,7 @@ class ModerationApplicationTest {
         Path corrupt = java.nio.file.Files.writeString(stateDir.resolve("corrupt.model"), "not a model");
         try (TestKafka kafka = TestKafka.start(); TestPostgres postgres = TestPostgres.start()) {
             for (String location : new String[] {stateDir.resolve("missing.model").toString(), corrupt.toString()}) {
-                Map<String, Object> properties = new HashMap<>(postgres.springProperties());
+                Map<String, Object> properties = new HashMap<>(postgres.moderationProperties());
                 properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
                 properties.put("server.port", "0");
                 properties.put("guardian.moderation.state-dir", stateDir.toString());

@@ -117,7 +117,7 @@ public final class Pipeline implements AutoCloseable {
         readyMs.put("kafka broker (embedded KRaft)", elapsedMs(t));
 
         Map<String, Object> moderation = common();
-        moderation.putAll(database.springProperties());
+        moderation.putAll(database.moderationProperties());
         moderation.put("server.port", settings.actuatorPorts() ? 8082 : 0);
         moderation.put("guardian.moderation.state-dir", settings.dataDir().resolve("streams").toString());
         moderation.putAll(tuning.moderation());
@@ -130,7 +130,7 @@ public final class Pipeline implements AutoCloseable {
         remember(run("transcriber-stream", TranscriberApplication.application(), transcriber));
 
         Map<String, Object> ingestProperties = common();
-        ingestProperties.putAll(database.springProperties());
+        ingestProperties.putAll(database.ingestProperties());
         ingestProperties.put("server.port", settings.httpPort());
         ingestProperties.put("guardian.ingest.tenants." + StandaloneSettings.LOCAL_TENANT + ".api-keys",
                 settings.apiKey());

@@ -43,9 +43,14 @@ public final class TestPostgres implements AutoCloseable {
         return database.r2dbcUrl();
     }
 
-    /** Spring properties that point both JDBC (migrations) and R2DBC (queries) at this server. */
-    public Map<String, Object> springProperties() {
-        return database.springProperties();
+    /** moderation-stream's properties: migrations as the schema owner, the rest as the sink role. */
+    public Map<String, Object> moderationProperties() {
+        return database.moderationProperties();
+    }
+
+    /** ingest-service's properties: the API role, which may read, review and erase but not change the schema. */
+    public Map<String, Object> ingestProperties() {
+        return database.ingestProperties();
     }
 
     @Override

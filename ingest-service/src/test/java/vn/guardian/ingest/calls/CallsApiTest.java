@@ -56,7 +56,7 @@ class CallsApiTest {
             callVerdict(db, "silent-call", RunningIngest.TENANT, 0, "{}", "NONE", 0, "ALLOW", "null", false,
                     "idle-timeout");
         }
-        Map<String, Object> properties = new HashMap<>(postgres.springProperties());
+        Map<String, Object> properties = new HashMap<>(postgres.ingestProperties());
         properties.put("spring.kafka.bootstrap-servers", "127.0.0.1:" + freePort());
         ingest = RunningIngest.start(properties);
         http = ingest.client();

@@ -78,7 +78,7 @@ class AnalystApiTest {
         segment("globex-call", "globex-1", GLOBEX, "customer", 0, "đồ ngu", "vi",
                 "[{\"category\":\"INSULT\",\"score\":0.8,\"spans\":[]}]", "FLAG", NOW.minusSeconds(590));
 
-        Map<String, Object> properties = new HashMap<>(postgres.springProperties());
+        Map<String, Object> properties = new HashMap<>(postgres.ingestProperties());
         ingest = RunningIngest.withKafka(properties);
         http = ingest.client();
     }

@@ -2,10 +2,6 @@ package vn.guardian.ingest.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -14,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import vn.guardian.ingest.RunningIngest;
+import vn.guardian.testsupport.ConsoleCapture;
 import vn.guardian.testsupport.TestPostgres;
 
 /**
@@ -28,33 +25,14 @@ class SecretsInLogsTest {
     private static final String DATABASE_PASSWORD = "db-password-9c4e1a7f3b";
 
     /** Everything the service writes to the console, where its (JSON) log lines go, while this test runs. */
-    private static final ByteArrayOutputStream console = new ByteArrayOutputStream();
-    private static PrintStream originalOut;
+    private static ConsoleCapture console;
 
     private static TestPostgres postgres;
     private static RunningIngest ingest;
 
     @BeforeAll
     static void start() throws Exception {
-        // before the service starts: its console appender binds to System.out when logging is initialized
-        originalOut = System.out;
-        System.setOut(new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                originalOut.write(b);
-                synchronized (console) {
-                    console.write(b);
-                }
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                originalOut.write(bytes, offset, length);
-                synchronized (console) {
-                    console.write(bytes, offset, length);
-                }
-            }
-        }, true, StandardCharsets.UTF_8));
+        console = ConsoleCapture.start(); // before the service starts, so its appender writes through it
         postgres = TestPostgres.start();
         Flyway.configure().dataSource(postgres.jdbcUrl(), TestPostgres.USER, TestPostgres.PASSWORD)
                 .locations("filesystem:../moderation-stream/src/main/resources/db/migration").load().migrate();
@@ -77,7 +55,7 @@ class SecretsInLogsTest {
         if (postgres != null) {
             postgres.close();
         }
-        System.setOut(originalOut);
+        console.close();
     }
 
     @Test
@@ -96,10 +74,7 @@ class SecretsInLogsTest {
         http.post().uri("/v1/calls").header("X-Api-Key", WRONG_KEY).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"format\":{}}").exchange().expectStatus().isUnauthorized();
 
-        List<String> logged;
-        synchronized (console) {
-            logged = console.toString(StandardCharsets.UTF_8).lines().toList();
-        }
+        List<String> logged = console.lines();
         assertThat(logged).as("the service logged while it started and answered").hasSizeGreaterThan(10);
         assertThat(logged).noneMatch(line -> line.contains(TENANT_KEY))
                 .noneMatch(line -> line.contains(WRONG_KEY))

@@ -129,7 +129,7 @@ class TranscriberCrashIT {
         victim = TranscriberReplica.start("replica-1", kafka.bootstrapServers(), work);
         survivor = TranscriberReplica.start("replica-2", kafka.bootstrapServers(), work);
         postgres = TestPostgres.start();
-        Map<String, Object> settings = new HashMap<>(postgres.springProperties());
+        Map<String, Object> settings = new HashMap<>(postgres.moderationProperties());
         settings.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
         settings.put("server.port", 0);
         settings.put("spring.main.banner-mode", "off");
