@@ -123,7 +123,7 @@ public final class SecureKafka implements AutoCloseable {
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         p.put("listener.name.replication.ssl.client.auth", "required");
         p.put("listener.name.controller.ssl.client.auth", "required");
-        p.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+),.*$/$1/,DEFAULT");
+        p.put("ssl.principal.mapping.rules", "RULE:^CN.([^,]+),.*$/$1/,DEFAULT");
         p.put("ssl.keystore.location", certs.resolve("broker.p12").toString());
         p.put("ssl.keystore.type", "PKCS12");
         p.put("ssl.keystore.password", Files.readString(certs.resolve("store-password")).trim());
