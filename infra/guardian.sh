@@ -46,21 +46,61 @@ random_secret() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 ensure_env() {
   local m=$1 name
   mkdir -p "$ENV_DIR"
-  for name in db db-sink db-api ingest grafana; do
+  for name in db db-sink db-api ingest grafana transcriber moderation; do
     local file="$ENV_DIR/$name.env"
     if [ ! -f "$file" ]; then
       [ "$m" = dev ] || die "$file missing: copy $INFRA/env/$name.env.example there and fill in real secrets"
-      local secret; secret="$(random_secret)"
-      sed "s/CHANGE_ME/$secret/" "$INFRA/env/$name.env.example" >"$file"
+      if [ "$name" = db ]; then
+        # the owner's two password lines must be equal
+        local secret; secret="$(random_secret)"
+        sed "s/CHANGE_ME/$secret/" "$INFRA/env/$name.env.example" >"$file"
+      else
+        # one secret per line: an API key must not double as a Kafka password
+        local line
+        while IFS= read -r line; do
+          printf '%s\n' "${line//CHANGE_ME/$(random_secret)}"
+        done <"$INFRA/env/$name.env.example" >"$file"
+      fi
       chmod 600 "$file"
-      echo "guardian: wrote $file with a random secret (dev only)"
+      echo "guardian: wrote $file with random secrets (dev only)"
     fi
     grep -q CHANGE_ME "$file" && die "$file still contains CHANGE_ME"
   done
+  ensure_kafka_secrets "$m"
   if [ "$m" = prod ]; then
     local tls="${GUARDIAN_TLS_DIR:-$INFRA/nginx/tls}"
     if [ ! -f "$tls/tls.crt" ] || [ ! -f "$tls/tls.key" ]; then die "TLS certificate missing: $tls/tls.crt and $tls/tls.key (see infra/README.md)"; fi
   fi
+  return 0
+}
+
+# Kafka's TLS material (infra/kafka/make-certs.sh) and the files derived from it and from the services' logins
+ensure_kafka_secrets() {
+  local m=$1 certs="${GUARDIAN_KAFKA_SECRETS_DIR:-$INFRA/kafka/secrets}"
+  if [ ! -f "$certs/broker.p12" ] || [ ! -f "$certs/ca.crt" ]; then
+    [ "$m" = dev ] || die "Kafka certificates missing in $certs: run infra/kafka/make-certs.sh $certs (see infra/README.md)"
+    "$INFRA/kafka/make-certs.sh" "$certs"
+  fi
+  if [ ! -f "$ENV_DIR/kafka.env" ]; then
+    [ "$m" = dev ] || die "$ENV_DIR/kafka.env missing: copy $INFRA/env/kafka.env.example, value from $certs/store-password"
+    (umask 077; echo "KAFKA_SSL_KEYSTORE_PASSWORD=$(cat "$certs/store-password")" >"$ENV_DIR/kafka.env")
+    echo "guardian: wrote $ENV_DIR/kafka.env (dev only)"
+  fi
+  if [ ! -f "$ENV_DIR/kafka-init.env" ]; then
+    [ "$m" = dev ] || die "$ENV_DIR/kafka-init.env missing: copy $INFRA/env/kafka-init.env.example and fill in the services' passwords"
+    local p
+    {
+      echo "GUARDIAN_KAFKA_ADMIN_PASSWORD=$(random_secret)"
+      for p in ingest transcriber moderation; do
+        # the password of the service's own login, so the two files agree
+        echo "GUARDIAN_KAFKA_${p^^}_PASSWORD=$(sed -n 's/^SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG=.* password="\([^"]*\)".*/\1/p' "$ENV_DIR/$p.env")"
+      done
+    } >"$ENV_DIR/kafka-init.env"
+    chmod 600 "$ENV_DIR/kafka-init.env"
+    echo "guardian: wrote $ENV_DIR/kafka-init.env from the services' Kafka logins (dev only)"
+  fi
+  grep -q '_PASSWORD=$' "$ENV_DIR/kafka-init.env" && die "$ENV_DIR/kafka-init.env has an empty password"
+  grep -q CHANGE_ME "$ENV_DIR/kafka.env" "$ENV_DIR/kafka-init.env" && die "kafka.env or kafka-init.env still contains CHANGE_ME"
   return 0
 }
 

@@ -2,7 +2,7 @@
 # The compose topology as local processes on 127.0.0.1, for machines without a Docker engine:
 # three KRaft brokers (combined broker+controller), PostgreSQL, ingest, N transcribers, moderation.
 #
-#   infra/local-cluster.sh start [--transcribers N] [--no-services]
+#   infra/local-cluster.sh start [--transcribers N] [--no-services] [--secure]
 #   infra/local-cluster.sh status | smoke | stop
 #   infra/local-cluster.sh kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME   (fault injection)
 #
@@ -11,6 +11,8 @@
 # exactly the PIDs that `start` and `restart` recorded there. Ports: brokers 29092-29094 (controllers 29192-29194), PostgreSQL 25432,
 # ingest 8080, moderation 8082, transcriber i on 8081+100*(i-1) (8081, 8181, 8281, ...); each base can be moved:
 # GUARDIAN_KAFKA_PORT_BASE, GUARDIAN_PG_PORT, GUARDIAN_INGEST_PORT, GUARDIAN_MODERATION_PORT, GUARDIAN_TRANSCRIBER_PORT.
+# --secure: Kafka as in the compose files (SASL_SSL + SCRAM-SHA-512 for clients, mutual TLS between brokers on
+# base+200.., ACLs from infra/kafka/acls.conf); each service logs in as its own principal ("Kafka security" below).
 set -Eeuo pipefail
 
 INFRA="$(cd "$(dirname "$0")" && pwd)"
@@ -115,15 +117,18 @@ start_kafka() {
   for id in $(seq 1 $BROKERS); do
     mkdir -p "$WORK/kafka-$id"
     broker_properties "$id" >"$WORK/kafka-$id/server.properties"
+    if secure; then secure_broker_properties "$id" >>"$WORK/kafka-$id/server.properties"; fi
     if [ ! -f "$WORK/kafka-$id/data/meta.properties" ]; then
+      # shellcheck disable=SC2046 # one --add-scram argument per word
       kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$WORK/kafka-$id/server.properties" \
-        >"$WORK/kafka-$id/format.log" 2>&1 || die "format of broker $id failed: $WORK/kafka-$id/format.log"
+        $(secure_format_args) >"$WORK/kafka-$id/format.log" 2>&1 || die "format of broker $id failed: $WORK/kafka-$id/format.log"
     fi
     launch_broker "$id"
   done
   for id in $(seq 1 $BROKERS); do wait_until 90 "broker $id port" port_open $((KAFKA_PORT_BASE + id - 1)); done
   log "creating topics from infra/kafka/topics.conf (retried until all three brokers registered)"
   wait_until 120 "topic creation (see $WORK/topics.log)" create_topics
+  if secure; then secure_apply_acls; fi
 }
 
 launch_broker() { # id: the broker process of a formatted node; its log is appended to across restarts
@@ -136,10 +141,11 @@ launch_broker() { # id: the broker process of a formatted node; its log is appen
   log "kafka-$id: pid $!, 127.0.0.1:$port, log $WORK/kafka-$id/broker.log"
 }
 
+# shellcheck disable=SC2046 # secure_tool_args: --command-config FILE, or nothing
 create_topics() {
   "$INFRA/kafka/create-topics.sh" "$INFRA/kafka/topics.conf" \
     java -Xmx256m -Dlog4j2.configurationFile="$INFRA/local-cluster/tools-log4j2.properties" -cp "$LIB/*" \
-    org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" >>"$WORK/topics.log" 2>&1
+    org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" $(secure_tool_args) >>"$WORK/topics.log" 2>&1
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -206,7 +212,9 @@ start_service() { # name port jar heap env...
   local name=$1 port=$2 jar=$3 heap=$4; shift 4
   port_open "$port" && die "port $port is already taken"
   mkdir -p "$WORK/$name"
-  env SERVER_ADDRESS=127.0.0.1 SERVER_PORT="$port" SPRING_KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" "$@" \
+  local security=()
+  if secure; then mapfile -t security < <(secure_service_env "$name"); fi
+  env SERVER_ADDRESS=127.0.0.1 SERVER_PORT="$port" SPRING_KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" ${security[@]+"${security[@]}"} "$@" \
     setsid java -Xmx"$heap" -Dguardian.local="$name" -jar "$jar" >>"$WORK/$name/service.log" 2>&1 </dev/null &
   record_pid "$name" $! "$port"
   log "$name: pid $!, http://127.0.0.1:$port, log $WORK/$name/service.log"
@@ -271,6 +279,113 @@ have_jar() {
   return 1
 }
 
+# ---------------------------------------------------------------- Kafka security (start --secure)
+# Kept apart from the rest: certificates, SCRAM users, ACLs and each service's login. The choice is recorded in
+# $WORK, so restart and smoke of a secure cluster stay secure.
+SECURITY="$WORK/kafka-security"
+PRINCIPALS="admin ingest transcriber moderation"
+
+secure() { [ -f "$SECURITY/enabled" ]; }
+
+secure_init() { # certificates (infra/kafka/make-certs.sh, keytool) and one random SCRAM password per principal
+  mkdir -p "$SECURITY"
+  "$INFRA/kafka/make-certs.sh" "$SECURITY/certs" localhost >"$SECURITY/make-certs.log" 2>&1 \
+    || die "certificates: $SECURITY/make-certs.log"
+  local p
+  for p in $PRINCIPALS; do [ -f "$SECURITY/$p.password" ] || (umask 077; random_secret >"$SECURITY/$p.password"); done
+  # the tools' login (topics, ACLs, smoke): a file, as the kafka tools' --command-config expects
+  (umask 077; secure_client_properties admin >"$SECURITY/admin.properties")
+  touch "$SECURITY/enabled"
+  log "kafka security: SASL_SSL + SCRAM-SHA-512, principals $PRINCIPALS (passwords in $SECURITY/*.password)"
+}
+
+secure_client_properties() { # principal
+  cat <<EOF
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$1" password="$(cat "$SECURITY/$1.password")";
+ssl.truststore.type=PEM
+ssl.truststore.location=$SECURITY/certs/ca.crt
+EOF
+}
+
+secure_broker_properties() { # id: appended to broker_properties; later keys win, so these replace its listeners
+  local id=$1
+  cat <<EOF
+# --secure (local-cluster.sh secure_broker_properties): the compose brokers' security settings
+listeners=CLIENT://127.0.0.1:$((KAFKA_PORT_BASE + id - 1)),REPLICATION://127.0.0.1:$((KAFKA_PORT_BASE + 200 + id - 1)),CONTROLLER://127.0.0.1:$((CONTROLLER_PORT_BASE + id - 1))
+advertised.listeners=CLIENT://127.0.0.1:$((KAFKA_PORT_BASE + id - 1)),REPLICATION://127.0.0.1:$((KAFKA_PORT_BASE + 200 + id - 1))
+listener.security.protocol.map=CLIENT:SASL_SSL,REPLICATION:SSL,CONTROLLER:SSL
+inter.broker.listener.name=REPLICATION
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.replication.ssl.client.auth=required
+listener.name.controller.ssl.client.auth=required
+ssl.principal.mapping.rules=RULE:^CN.([^,]+),.*\$/\$1/,DEFAULT
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$SECURITY/certs/broker.p12
+ssl.keystore.password=$(cat "$SECURITY/certs/store-password")
+ssl.truststore.type=PEM
+ssl.truststore.location=$SECURITY/certs/ca.crt
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:kafka-broker;User:admin
+allow.everyone.if.no.acl.found=false
+EOF
+}
+
+secure_format_args() { # the SCRAM users, bootstrapped into the metadata when a node is formatted
+  secure || return 0
+  local p
+  for p in $PRINCIPALS; do printf -- '--add-scram SCRAM-SHA-512=[name=%s,password=%s] ' "$p" "$(cat "$SECURITY/$p.password")"; done
+}
+
+secure_tool_args() { # [producer|consumer]: the admin login for a Kafka tool
+  secure || return 0
+  case "${1:-}" in
+    producer) echo "--producer.config $SECURITY/admin.properties" ;;
+    consumer) echo "--consumer.config $SECURITY/admin.properties" ;;
+    *) echo "--command-config $SECURITY/admin.properties" ;;
+  esac
+}
+
+secure_apply_acls() {
+  log "applying the ACLs of infra/kafka/acls.conf (log: $WORK/acls.log)"
+  "$INFRA/kafka/apply-acls.sh" "$INFRA/kafka/acls.conf" \
+    java -Xmx256m -Dlog4j2.configurationFile="$INFRA/local-cluster/tools-log4j2.properties" -cp "$LIB/*" \
+    org.apache.kafka.tools.AclCommand --bootstrap-server "$BOOTSTRAP" --command-config "$SECURITY/admin.properties" \
+    >>"$WORK/acls.log" 2>&1 || die "ACLs not applied: $WORK/acls.log"
+}
+
+secure_service_env() { # name: the service's own principal, one VAR=value per line (start_service passes them to env)
+  local principal
+  case "$1" in
+    ingest*) principal=ingest ;;
+    transcriber*) principal=transcriber ;;
+    moderation*) principal=moderation ;;
+    *) die "no Kafka principal for $1" ;;
+  esac
+  echo "SPRING_KAFKA_SECURITY_PROTOCOL=SASL_SSL"
+  echo "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM=SCRAM-SHA-512"
+  echo "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$principal\" password=\"$(cat "$SECURITY/$principal.password")\";"
+  echo "SPRING_KAFKA_SSL_TRUST_STORE_TYPE=PEM"
+  echo "SPRING_KAFKA_SSL_TRUST_STORE_LOCATION=file:$SECURITY/certs/ca.crt"
+}
+
+secure_smoke() { # the transcriber's principal must not write verdicts; a wrong password must not get in
+  local props="$SECURITY/smoke.properties" out
+  (umask 077; secure_client_properties transcriber >"$props")
+  out=$(echo fake | kafka_java org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$BOOTSTRAP" \
+    --topic guardian.verdicts --producer.config "$props" --producer-property max.block.ms=15000 2>&1 || true)
+  grep -Eq 'TopicAuthorizationException|Not authorized to access topics' <<<"$out" || { rm -f "$props"; die "smoke: the transcriber could write guardian.verdicts: $out"; }
+  log "smoke ok: User:transcriber may not write guardian.verdicts (TopicAuthorizationException)"
+  sed -i 's/password="[^"]*"/password="wrong"/' "$props"
+  out=$(kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --command-config "$props" \
+    --list 2>&1 || true)
+  rm -f "$props"
+  grep -Eq 'SaslAuthenticationException|Authentication failed' <<<"$out" || die "smoke: a wrong password was not refused: $out"
+  log "smoke ok: a wrong password is refused (SaslAuthenticationException)"
+}
+
 # ---------------------------------------------------------------- verbs
 alive() { # name pid: true when pid still runs the process we started
   local name=$1 pid=$2
@@ -280,11 +395,12 @@ alive() { # name pid: true when pid still runs the process we started
 }
 
 cmd_start() {
-  local transcribers=1 services=1
+  local transcribers=1 services=1 secure=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --transcribers) transcribers="$2"; shift 2 ;;
       --no-services) services=0; shift ;;
+      --secure) secure=1; shift ;;
       *) die "unknown option $1" ;;
     esac
   done
@@ -293,6 +409,7 @@ cmd_start() {
   : >"$PIDS"
   STARTING=1
   trap 'die "command failed (line $LINENO)"' ERR
+  if [ "$secure" = 1 ]; then secure_init; fi
   start_kafka
   start_postgres
   [ "$services" = 1 ] && start_services "$transcribers"
@@ -436,16 +553,19 @@ cmd_resume() {
 }
 
 # produce one record to guardian.dlq through broker 1 and read it back through broker 3
+# shellcheck disable=SC2046 # secure_tool_args: the admin login, or nothing
 cmd_smoke() {
   local msg; msg="smoke-$(date +%s)"
   echo "$msg" | kafka_java org.apache.kafka.tools.ConsoleProducer --bootstrap-server "127.0.0.1:$KAFKA_PORT_BASE" \
-    --topic guardian.dlq --producer-property acks=all >/dev/null
+    --topic guardian.dlq --producer-property acks=all $(secure_tool_args producer) >/dev/null
   local got
   got=$(kafka_java org.apache.kafka.tools.consumer.ConsoleConsumer \
     --bootstrap-server "127.0.0.1:$((KAFKA_PORT_BASE + 2))" --topic guardian.dlq --from-beginning \
-    --max-messages 100 --timeout-ms 15000 2>/dev/null || true)
+    --max-messages 100 --timeout-ms 15000 $(secure_tool_args consumer) 2>/dev/null || true)
   if grep -qx "$msg" <<<"$got"; then log "smoke ok: produced and consumed '$msg'"; else die "smoke: '$msg' not read back"; fi
-  kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --describe --topic guardian.call-verdicts
+  kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --describe --topic guardian.call-verdicts \
+    $(secure_tool_args)
+  if secure; then secure_smoke; fi
 }
 
 verb="${1:-}"; shift || true
@@ -458,6 +578,6 @@ case "$verb" in
   restart) cmd_restart "$@" ;;
   pause) cmd_pause "$@" ;;
   resume) cmd_resume "$@" ;;
-  *) echo "usage: $0 start [--transcribers N] [--no-services] | status | smoke | stop" \
+  *) echo "usage: $0 start [--transcribers N] [--no-services] [--secure] | status | smoke | stop" \
        "| kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME" >&2; exit 2 ;;
 esac
