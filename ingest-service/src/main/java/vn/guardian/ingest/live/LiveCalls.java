@@ -92,7 +92,11 @@ public class LiveCalls implements AutoCloseable {
     public Started start(String tenant, CallSpec spec) {
         String callId = spec.callId() != null ? spec.callId() : UUID.randomUUID().toString();
         // a client's own call id may already be in use on another replica: its repeat is answered like one here
-        LiveCall call = spec.callId() != null ? heldOrAdopted(callId, false) : null;
+        LiveCall call = spec.callId() != null ? heldOrAdopted(tenant, callId, false) : null;
+        if (call == null && spec.callId() != null
+                && callLog.latest(callId).filter(state -> !state.tenant().equals(tenant)).isPresent()) {
+            throw callIdTaken(callId);
+        }
         if (call == null) {
             LiveCall fresh = new LiveCall(callId, tenant, spec,
                     new CallNormalizer(callId, spec.format(), ModelFormat.SAMPLE_RATE, chunkSamples));
@@ -108,10 +112,7 @@ public class LiveCalls implements AutoCloseable {
             }
         }
         if (!call.tenant.equals(tenant)) {
-            // call ids are global Kafka keys; the answer does not say whose call holds it
-            throw new ProblemException(HttpStatus.CONFLICT, "call-id-taken", "Call id in use",
-                    "The call id " + callId + " cannot be used.").field("callId").value(callId)
-                    .fix("choose another callId, e.g. prefixed with your system's name, or omit it to get one");
+            throw callIdTaken(callId);
         } else if (!call.spec.sameAs(spec)) {
             throw new ProblemException(HttpStatus.CONFLICT, "call-exists", "Call exists with another declaration",
                     "Call " + callId + " was started with a different language, format, channelRoles or metadata.")
@@ -376,7 +377,7 @@ public class LiveCalls implements AutoCloseable {
      * @param fresh true to read the topic up to its end first, dropping a copy another replica has moved on from
      */
     private LiveCall find(String tenant, String callId, boolean fresh) {
-        LiveCall call = heldOrAdopted(callId, fresh);
+        LiveCall call = heldOrAdopted(tenant, callId, fresh);
         // another tenant's call, a call still starting and no call at all look the same
         if (call == null || !call.tenant.equals(tenant) || call.state == LiveCall.State.STARTING) {
             throw notFound(callId);
@@ -384,8 +385,11 @@ public class LiveCalls implements AutoCloseable {
         return call;
     }
 
-    /** The call held here, else adopted from {@code guardian.live-calls}; null when no replica recorded it. */
-    private LiveCall heldOrAdopted(String callId, boolean fresh) {
+    /**
+     * The call held here, else the tenant's call adopted from {@code guardian.live-calls}; null when no replica
+     * recorded it for this tenant (another tenant's call is never adopted).
+     */
+    private LiveCall heldOrAdopted(String tenant, String callId, boolean fresh) {
         LiveCall held = calls.get(callId);
         if (held != null && !fresh) {
             return held;
@@ -398,7 +402,7 @@ public class LiveCalls implements AutoCloseable {
         if (held != null) {
             return held;
         }
-        return callLog.latest(callId).map(this::adopt).orElse(null);
+        return callLog.latest(callId).filter(state -> state.tenant().equals(tenant)).map(this::adopt).orElse(null);
     }
 
     private LiveCall adopt(LiveCallState state) {
@@ -436,6 +440,13 @@ public class LiveCalls implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static ProblemException callIdTaken(String callId) {
+        // call ids are global Kafka keys; the answer does not say whose call holds it
+        return new ProblemException(HttpStatus.CONFLICT, "call-id-taken", "Call id in use",
+                "The call id " + callId + " cannot be used.").field("callId").value(callId)
+                .fix("choose another callId, e.g. prefixed with your system's name, or omit it to get one");
     }
 
     private static ProblemException notFound(String callId) {
