@@ -102,6 +102,9 @@ class LiveCallFailoverIT {
         List<String> before = stream(a, streamCall, null, frames(speech, 0, 3), false);
         assertThat(before).hasSize(3).allSatisfy(reply -> assertThat(reply).contains("\"type\":\"ack\""));
 
+        String orphan = startCall(a, PCM16_MONO);
+        put(a, API_KEY, orphan, 0, Wavs.samplesToBytes(Wavs.sine(300, 16000, 6000, 5000))).expectStatus().isOk();
+
         a.kill();
 
         // the resend of the last acknowledged chunk is a replay with the original answer, never a second copy
@@ -110,6 +113,13 @@ class LiveCallFailoverIT {
         Map<Object, Object> original = new HashMap<>(acks.get(4));
         original.put("replayed", true);
         assertThat(replay).isEqualTo(original);
+        // the WebSocket client reconnects to B and resends from its last acknowledged frame
+        List<String> after = stream(b, streamCall, 2L, frames(speech, 2, 6), true);
+        assertThat(after).hasSize(5);
+        assertThat(after.get(0)).contains("\"seq\":2").contains("\"replayed\":true");
+        assertThat(after.get(1)).contains("\"seq\":3").contains("\"replayed\":false");
+        assertThat(after.get(4)).contains("\"type\":\"ended\"").contains("\"reason\":\"completed\"");
+
         rejected(put(b, API_KEY, httpCall, 4, clientChunks.get(5)), HttpStatus.CONFLICT, "chunk-conflict")
                 .jsonPath("$.expectedSeq").isEqualTo(5);
         for (int seq = 5; seq < clientChunks.size(); seq++) {
@@ -120,22 +130,34 @@ class LiveCallFailoverIT {
                 .expectStatus().isOk().expectBody().jsonPath("$.reason").isEqualTo("completed")
                 .jsonPath("$.audioMs").isEqualTo(2000);
 
-        // the WebSocket client reconnects to B and resends from its last acknowledged frame
-        List<String> after = stream(b, streamCall, 2L, frames(speech, 2, 6), true);
-        assertThat(after).hasSize(5);
-        assertThat(after.get(0)).contains("\"seq\":2").contains("\"replayed\":true");
-        assertThat(after.get(1)).contains("\"seq\":3").contains("\"replayed\":false");
-        assertThat(after.get(4)).contains("\"type\":\"ended\"").contains("\"reason\":\"completed\"");
-
         assertPublishedAsOneUninterruptedCall(httpCall, new AudioFormat(AudioFormat.Encoding.MULAW, 8000, 2), clientChunks);
         assertPublishedAsOneUninterruptedCall(streamCall, new AudioFormat(AudioFormat.Encoding.PCM_S16LE, 16000, 1),
                 Arrays.stream(frames(speech, 0, 6)).toList());
+        // nobody resumes the third call: B ends it once its state is older than idle-timeout plus the orphan grace
+        List<AudioEvent> orphaned = awaitEnded(orphan, Duration.ofSeconds(150));
+        assertThat(orphaned).extracting(event -> event.getClass().getSimpleName())
+                .containsExactly("CallStarted", "AudioChunk", "AudioChunk", "CallEnded");
+        assertThat(((CallEnded) orphaned.get(3)).reason()).isEqualTo("idle-timeout");
+        assertThat(b.log()).contains("Ending orphaned live call " + orphan);
+
         assertThat(b.log()).contains("Adopted live call " + httpCall + " from instance ")
                 .contains("at seq 5").contains("Adopted live call " + streamCall + " from instance ");
         assertThat(b.http().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody())
                 .containsPattern("guardian_ingest_calls_adopted_total\\S* [3-9]\\.0")
                 .contains("guardian_ingest_call_states_written_total").contains("guardian_ingest_call_states_lag");
+    }
+
+    /** The call's audio records once its CallEnded is there. */
+    private static List<AudioEvent> awaitEnded(String callId, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            List<AudioEvent> events = topic.events(callId, 4);
+            if (events.stream().anyMatch(CallEnded.class::isInstance) || System.nanoTime() > deadline) {
+                return events;
+            }
+            Thread.sleep(2000);
+        }
     }
 
     private void anUnknownCallIsNotFoundOnEitherReplica() {
@@ -299,6 +321,9 @@ class LiveCallFailoverIT {
             settings.put("spring.kafka.bootstrap-servers", bootstrapServers);
             settings.put("guardian.ingest.tenants.acme.api-keys", API_KEY);
             settings.put("guardian.ingest.tenants.globex.api-keys", OTHER_API_KEY);
+            // an orphaned call ends 35 s after its last state (30 s idle-timeout + 5 s); the calls this test continues
+            // are resumed long before
+            settings.put("guardian.ingest.calls.orphan-grace", "5s");
             Path logFile = Path.of("target", "failover-" + name + ".log");
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
@@ -318,7 +343,7 @@ class LiveCallFailoverIT {
 
         /** Waits for readiness, which includes having read guardian.live-calls once. */
         void awaitReady() throws Exception {
-            long deadline = System.currentTimeMillis() + 180_000;
+            long deadline = System.currentTimeMillis() + 360_000;
             while (System.currentTimeMillis() < deadline) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("ingest " + name + " exited: " + log());
@@ -334,7 +359,7 @@ class LiveCallFailoverIT {
                 }
                 Thread.sleep(500);
             }
-            throw new IllegalStateException("ingest " + name + " not ready in 180 s: " + log());
+            throw new IllegalStateException("ingest " + name + " not ready in 360 s (a loaded machine starts slowly): " + log());
         }
 
         /** SIGKILL: no shutdown hook, no flush, no goodbye. */
