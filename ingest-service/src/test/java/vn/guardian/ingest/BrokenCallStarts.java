@@ -142,4 +142,10 @@ public final class BrokenCallStarts {
     public static byte[] json(Object value) {
         return JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
     }
+
+    /** A JSON object answer, such as a problem. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> read(byte[] json) {
+        return JSON.readValue(json, Map.class);
+    }
 }
