@@ -113,7 +113,7 @@ class PoisonAudioFuzzTest {
     }
 
     static Stream<Fuzzing.Try> tries() {
-        return Fuzzing.tries(8);
+        return Fuzzing.tries(5);
     }
 
     @ParameterizedTest
@@ -122,6 +122,8 @@ class PoisonAudioFuzzTest {
         Random random = example.random();
         ProducerRecord<String, byte[]> poison = poison(random, "fuzz-" + example.seed());
         RecordMetadata sent = producer.send(poison).get();
+        // a mutation may still read as a CallStarted: end it, or its recognizers stay held until it idles out
+        send(new CallEnded(poison.key() == null ? "fuzz-" + example.seed() : poison.key(), "acme", "completed", 2));
         String okCall = "after-fuzz-" + example.seed();
         send(TestCalls.started(okCall, "en"));
         send(new CallEnded(okCall, "acme", "completed", System.currentTimeMillis()));
@@ -142,6 +144,7 @@ class PoisonAudioFuzzTest {
         Random random = new Random(Fuzzing.seed());
         for (int i = 0; i < 5; i++) {
             producer.send(poison(random, "fuzz-before-speech-" + i)).get();
+            send(new CallEnded("fuzz-before-speech-" + i, "acme", "completed", 2));
         }
         String callId = "spoken-after-fuzz";
         send(TestCalls.started(callId, "en"));
