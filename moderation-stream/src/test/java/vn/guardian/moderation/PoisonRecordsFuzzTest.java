@@ -109,7 +109,8 @@ class PoisonRecordsFuzzTest {
         String topic = TOPICS.get(example.index() % TOPICS.size());
         String callId = "after-fuzz-" + example.seed();
         // on the partition the records sent after it go to, so they queue behind it
-        int partition = Utils.toPositive(Utils.murmur2(callId.getBytes(StandardCharsets.UTF_8))) % TestKafka.PARTITIONS;
+        int partition = Utils.toPositive(Utils.murmur2(callId.getBytes(StandardCharsets.UTF_8)))
+                % producer.partitionsFor(topic).size();
         ProducerRecord<String, byte[]> poison = poison(random, topic, partition, "fuzz-" + example.seed());
         RecordMetadata sent = producer.send(poison).get();
 
