@@ -29,6 +29,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Flux;
 import vn.guardian.testsupport.Fuzzing;
 
@@ -140,10 +141,20 @@ class IngestApiFuzzTest {
             request.header("X-Channel-Roles", List.of("agent,customer", "mono", "", "a,b,c", "Agent,", ",")
                     .get(random.nextInt(6)));
         }
-        EntityExchangeResult<byte[]> answer = random.nextBoolean()
-                ? request.bodyValue(wav).exchange().expectBody().returnResult()
-                : request.body(pieces(wav, random), DataBuffer.class).exchange().expectBody().returnResult();
-
+        if (random.nextBoolean()) {
+            assertSuccessOrProblem(request.bodyValue(wav).exchange().expectBody().returnResult(), 202);
+            return;
+        }
+        EntityExchangeResult<byte[]> answer;
+        try {
+            answer = request.body(pieces(wav, random), DataBuffer.class).exchange().expectBody().returnResult();
+        } catch (WebClientRequestException closed) {
+            // KNOWN OPEN ISSUE (docs/reliability.md, Fuzzing): a chunked upload refused before its body has arrived
+            // is answered with Connection: close while the client still sends, and the client may see the reset
+            // instead of the problem; tolerated for chunked bodies only, and only as a closed connection
+            assertThat(closed).hasRootCauseInstanceOf(reactor.netty.http.client.PrematureCloseException.class);
+            return;
+        }
         assertSuccessOrProblem(answer, 202);
     }
 
