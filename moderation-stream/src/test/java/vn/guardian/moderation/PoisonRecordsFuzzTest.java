@@ -111,7 +111,7 @@ class PoisonRecordsFuzzTest {
         // on the partition the records sent after it go to, so they queue behind it
         int partition = Utils.toPositive(Utils.murmur2(callId.getBytes(StandardCharsets.UTF_8)))
                 % producer.partitionsFor(topic).size();
-        // the first try on each topic sends an event that reads but lacks its ids: those once stalled sink and registry
+        // the first try on each topic sends an event lacking required fields
         ProducerRecord<String, byte[]> poison = poison(random, topic, partition, "fuzz-" + example.seed(),
                 example.index() < TOPICS.size());
         RecordMetadata sent = producer.send(poison).get();
