@@ -13,13 +13,19 @@ public final class Resampler {
     private static final double ROLLOFF = 0.9;
     /** Kaiser window shape: about 80 dB stop-band attenuation. */
     private static final double KAISER_BETA = 8.0;
+    /**
+     * Filter rows at most: every usual rate pair needs fewer (44100 -> 16000 needs 160) and gets its exact phase;
+     * an odd declared rate (47999 Hz needs 16000 rows, 10 MB and a second to build) takes the nearest earlier of
+     * these, off by at most 1/1024 of an input sample.
+     */
+    static final int MAX_PHASES = 1024;
 
     private final int inRate;
     private final int outRate;
     private final int up;
     private final int down;
     private final int halfTaps;
-    /** phase p (output lands p/up of an input sample after tap 0) -> 2*halfTaps weights. */
+    /** row r (output lands r/rows of an input sample after tap 0) -> 2*halfTaps weights; rows = min(up, MAX_PHASES). */
     private final float[][] phases;
 
     public Resampler(int inRate, int outRate) {
@@ -39,10 +45,10 @@ public final class Resampler {
         // cutoff in cycles per input sample
         double cutoff = ROLLOFF * 0.5 * Math.min(inRate, outRate) / inRate;
         this.halfTaps = (int) Math.ceil(ZERO_CROSSINGS / (2 * cutoff));
-        this.phases = new float[up][2 * halfTaps];
+        this.phases = new float[Math.min(up, MAX_PHASES)][2 * halfTaps];
         double windowNorm = bessel0(KAISER_BETA);
-        for (int p = 0; p < up; p++) {
-            double frac = (double) p / up;
+        for (int p = 0; p < phases.length; p++) {
+            double frac = (double) p / phases.length;
             double sum = 0;
             double[] weights = new double[2 * halfTaps];
             for (int k = 0; k < 2 * halfTaps; k++) {
@@ -67,6 +73,11 @@ public final class Resampler {
 
     public int outRate() {
         return outRate;
+    }
+
+    /** Rows in the filter table: what this conversion holds in memory, bounded by {@link #MAX_PHASES}. */
+    int phases() {
+        return phases == null ? 0 : phases.length;
     }
 
     /** Converts a whole signal at once: a stream fed once and flushed. */
@@ -170,7 +181,7 @@ public final class Resampler {
             for (int i = 0; i < count; i++, nextOutput++) {
                 long position = nextOutput * down;
                 long base = position / up;
-                float[] weights = phases[(int) (position % up)];
+                float[] weights = phases[(int) (position % up * phases.length / up)];
                 long first = base - halfTaps + 1;
                 double acc = 0;
                 for (int k = 0; k < weights.length; k++) {

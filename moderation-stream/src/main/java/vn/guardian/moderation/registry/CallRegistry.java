@@ -49,6 +49,8 @@ public final class CallRegistry implements SinkLoop.Batches {
             Topics.DLQ);
     /** A CallStarted dead-lettered for this reason is a second start of a call that goes on: not a failure. */
     static final String DUPLICATE_CALL = "duplicate-call";
+    /** Channels a call may have here: chunk counts are kept in an array per call, which a chunk header must not size. */
+    static final int MAX_CHANNELS = 8;
 
     private static final Logger log = LoggerFactory.getLogger(CallRegistry.class);
     private static final String NOT_ERASED = " WHERE NOT EXISTS (SELECT 1 FROM erased_calls WHERE call_id = :callId)";
@@ -158,6 +160,13 @@ public final class CallRegistry implements SinkLoop.Batches {
             return;
         }
         AudioEvent event = audio.deserialize(record.topic(), record.headers(), record.value());
+        // a statement bound with a null id, or a channel array sized by a lying header, would fail the batch forever
+        if (event == null || event.callId() == null || event.callId().isBlank()) {
+            throw new IllegalArgumentException("audio event without a callId");
+        }
+        if (event instanceof AudioChunk chunk && (chunk.channel() < 0 || chunk.channel() >= MAX_CHANNELS)) {
+            throw new IllegalArgumentException("chunk of call " + chunk.callId() + " on channel " + chunk.channel());
+        }
         if (event instanceof AudioChunk chunk) {
             chunks.computeIfAbsent(chunk.callId(), id -> new HashMap<>())
                     .merge(chunk.channel(), chunk.seq() + 1, Math::max);
@@ -177,7 +186,8 @@ public final class CallRegistry implements SinkLoop.Batches {
         if (record.value() == null || !TranscriptEventSerde.isCallClosed(record.headers())) {
             return; // segments and partial results: the verdict tables hold them
         }
-        if (!(transcripts.deserialize(record.topic(), record.headers(), record.value()) instanceof CallClosed closed)) {
+        if (!(transcripts.deserialize(record.topic(), record.headers(), record.value()) instanceof CallClosed closed)
+                || closed.callId() == null) {
             return;
         }
         statements.add(() -> client.sql(CLOSED)
@@ -196,7 +206,7 @@ public final class CallRegistry implements SinkLoop.Batches {
             return; // a tombstone of an erased call
         }
         CallVerdict verdict = verdicts.deserialize(record.topic(), record.value());
-        if (verdict == null || verdict.callId() == null) {
+        if (verdict == null || verdict.callId() == null || verdict.action() == null) {
             return;
         }
         statements.add(() -> client.sql(VERDICT)
@@ -232,7 +242,8 @@ public final class CallRegistry implements SinkLoop.Batches {
         // a refused CallStarted means nothing of the call is transcribed: the call failed, and this is why
         if (Topics.AUDIO.equals(sourceTopic) && "CallStarted".equals(header(record, AudioEventSerde.EVENT_HEADER))
                 && !DUPLICATE_CALL.equals(code) && record.value() != null
-                && audio.deserialize(sourceTopic, record.headers(), record.value()) instanceof CallStarted started) {
+                && audio.deserialize(sourceTopic, record.headers(), record.value()) instanceof CallStarted started
+                && started.callId() != null) {
             statements.add(() -> bindStart(client.sql(FAILED), started).bind("failure", reason).fetch().rowsUpdated());
         }
     }

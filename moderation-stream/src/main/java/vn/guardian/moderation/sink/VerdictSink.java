@@ -55,8 +55,9 @@ public final class VerdictSink implements SinkLoop.Batches {
                 }
                 try {
                     CallVerdict call = callSerde.deserialize(record.topic(), record.value());
-                    if (call == null || call.callId() == null) {
-                        deadLetters.send(record, "CallVerdict has no callId");
+                    // the writer binds these: a verdict without them would fail its batch forever
+                    if (call == null || call.callId() == null || call.maxSeverity() == null || call.action() == null) {
+                        deadLetters.send(record, "CallVerdict lacks callId, maxSeverity or action");
                     } else {
                         calls.remove(call.callId());
                         calls.put(call.callId(), call); // a batch may hold several updates of one call: the last wins
@@ -68,8 +69,9 @@ public final class VerdictSink implements SinkLoop.Batches {
             }
             try {
                 SegmentVerdict verdict = serde.deserialize(record.topic(), record.value());
-                if (verdict == null || verdict.segmentId() == null) {
-                    deadLetters.send(record, "SegmentVerdict is null or has no segmentId");
+                if (verdict == null || verdict.segmentId() == null || verdict.callId() == null
+                        || verdict.severity() == null || verdict.action() == null) {
+                    deadLetters.send(record, "SegmentVerdict is null or lacks segmentId, callId, severity or action");
                 } else {
                     verdicts.add(verdict);
                 }
