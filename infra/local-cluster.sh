@@ -11,6 +11,7 @@
 # exactly the PIDs that `start` and `restart` recorded there. Ports: brokers 29092-29094 (controllers 29192-29194), PostgreSQL 25432,
 # ingest 8080, moderation 8082, transcriber i on 8081+100*(i-1) (8081, 8181, 8281, ...); each base can be moved:
 # GUARDIAN_KAFKA_PORT_BASE, GUARDIAN_PG_PORT, GUARDIAN_INGEST_PORT, GUARDIAN_MODERATION_PORT, GUARDIAN_TRANSCRIBER_PORT.
+# GUARDIAN_TRANSCRIBER_CPUS (e.g. 1 or 0-1) runs each transcriber under `taskset -c` (the benchmark's --cluster mode).
 set -Eeuo pipefail
 
 INFRA="$(cd "$(dirname "$0")" && pwd)"
@@ -195,8 +196,10 @@ start_service() { # name port jar heap env...
   local name=$1 port=$2 jar=$3 heap=$4; shift 4
   port_open "$port" && die "port $port is already taken"
   mkdir -p "$WORK/$name"
+  local pin=() # GUARDIAN_TRANSCRIBER_CPUS pins each transcriber to those CPUs, to set its rate against raw Vosk on as many
+  case "$name" in transcriber-*) [ -z "${GUARDIAN_TRANSCRIBER_CPUS:-}" ] || pin=(taskset -c "$GUARDIAN_TRANSCRIBER_CPUS") ;; esac
   env SERVER_ADDRESS=127.0.0.1 SERVER_PORT="$port" SPRING_KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" "$@" \
-    setsid java -Xmx"$heap" -Dguardian.local="$name" -jar "$jar" >>"$WORK/$name/service.log" 2>&1 </dev/null &
+    setsid "${pin[@]}" java -Xmx"$heap" -Dguardian.local="$name" -jar "$jar" >>"$WORK/$name/service.log" 2>&1 </dev/null &
   record_pid "$name" $! "$port"
   log "$name: pid $!, http://127.0.0.1:$port, log $WORK/$name/service.log"
 }
