@@ -63,7 +63,9 @@ final class ServiceMetrics {
                 }
             }
         }
-        return new Memory(sums.getOrDefault("jvm_gc_live_data_size_bytes", Double.NaN),
+        // the live data size is 0 until the first collection of the old generation: not measured yet, not empty
+        double afterGc = sums.getOrDefault("jvm_gc_live_data_size_bytes", Double.NaN);
+        return new Memory(afterGc == 0 ? Double.NaN : afterGc,
                 sums.getOrDefault("heapUsed", Double.NaN), sums.getOrDefault("committed", Double.NaN),
                 sums.getOrDefault("guardian_transcriber_recognizers_active", Double.NaN),
                 sums.getOrDefault("guardian_transcriber_recognizers_warm", Double.NaN));
