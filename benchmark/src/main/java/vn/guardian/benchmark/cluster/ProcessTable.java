@@ -52,7 +52,7 @@ public final class ProcessTable implements AutoCloseable {
     public Map<String, Long> rssBytes() {
         Map<Long, List<Long>> children = children();
         Map<String, Long> rss = new LinkedHashMap<>();
-        pids.get().forEach((name, pid) -> rss.put(name, tree(pid, children).stream().mapToLong(ProcessTable::rss).sum()));
+        pids.get().forEach((name, pid) -> rss.put(name, tree(pid, children).stream().mapToLong(ProcessTable::rssBytes).sum()));
         return rss;
     }
 
@@ -128,7 +128,8 @@ public final class ProcessTable implements AutoCloseable {
         return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
-    private static long parentOf(long pid) {
+    /** The parent PID from /proc/pid/stat, or -1 when the process is gone. */
+    public static long parentOf(long pid) {
         try {
             return Long.parseLong(statFields(pid)[1]);
         } catch (IOException | RuntimeException e) {
@@ -136,7 +137,8 @@ public final class ProcessTable implements AutoCloseable {
         }
     }
 
-    private static long cpuTicks(long pid) {
+    /** utime + stime of one process in clock ticks (1/100 s), or 0 when it is gone. */
+    public static long cpuTicks(long pid) {
         try {
             String[] fields = statFields(pid);
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
@@ -145,7 +147,8 @@ public final class ProcessTable implements AutoCloseable {
         }
     }
 
-    private static long rss(long pid) {
+    /** VmRSS of one process in bytes, or 0 when it is gone. */
+    public static long rssBytes(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {
