@@ -13,6 +13,7 @@
 # GUARDIAN_KAFKA_PORT_BASE, GUARDIAN_PG_PORT, GUARDIAN_INGEST_PORT, GUARDIAN_MODERATION_PORT, GUARDIAN_TRANSCRIBER_PORT.
 # --secure: Kafka as in the compose files (SASL_SSL + SCRAM-SHA-512 for clients, mutual TLS between brokers on
 # base+200.., ACLs from infra/kafka/acls.conf); each service logs in as its own principal ("Kafka security" below).
+# GUARDIAN_TRANSCRIBER_CPUS (e.g. 1 or 0-1) runs each transcriber under `taskset -c` (the benchmark's --cluster mode).
 set -Eeuo pipefail
 
 INFRA="$(cd "$(dirname "$0")" && pwd)"
@@ -214,8 +215,10 @@ start_service() { # name port jar heap env...
   mkdir -p "$WORK/$name"
   local security=()
   if secure; then mapfile -t security < <(secure_service_env "$name"); fi
+  local pin=() # GUARDIAN_TRANSCRIBER_CPUS pins each transcriber to those CPUs, to set its rate against raw Vosk on as many
+  case "$name" in transcriber-*) [ -z "${GUARDIAN_TRANSCRIBER_CPUS:-}" ] || pin=(taskset -c "$GUARDIAN_TRANSCRIBER_CPUS") ;; esac
   env SERVER_ADDRESS=127.0.0.1 SERVER_PORT="$port" SPRING_KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" ${security[@]+"${security[@]}"} "$@" \
-    setsid java -Xmx"$heap" -Dguardian.local="$name" -jar "$jar" >>"$WORK/$name/service.log" 2>&1 </dev/null &
+    setsid ${pin[@]+"${pin[@]}"} java -Xmx"$heap" -Dguardian.local="$name" -jar "$jar" >>"$WORK/$name/service.log" 2>&1 </dev/null &
   record_pid "$name" $! "$port"
   log "$name: pid $!, http://127.0.0.1:$port, log $WORK/$name/service.log"
 }

@@ -16,6 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.util.FileSystemUtils;
 import vn.guardian.benchmark.audio.SampleCall;
+import vn.guardian.benchmark.cluster.ClusterBenchmark;
+import vn.guardian.benchmark.cluster.ClusterOptions;
 import vn.guardian.benchmark.live.CallFeed;
 import vn.guardian.benchmark.live.KafkaCallFeed;
 import vn.guardian.benchmark.live.FeedClock;
@@ -31,6 +33,7 @@ import vn.guardian.benchmark.report.ReportJson;
 import vn.guardian.benchmark.report.TextTable;
 import vn.guardian.benchmark.resources.ResourceMonitor;
 import vn.guardian.benchmark.search.SearchBenchmark;
+import vn.guardian.benchmark.soak.SoakCommand;
 import vn.guardian.benchmark.stats.Stats;
 import vn.guardian.benchmark.throughput.PipelineThroughput;
 
@@ -52,6 +55,16 @@ public final class BenchmarkCommand {
         if (args.length > 0 && args[0].equals("search")) {
             // the analysts' search over a seeded database: its own mode, nothing of the pipeline runs
             SearchBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("soak")) {
+            // a steady load on the local cluster for minutes, sampled every minute: its own mode
+            System.exit(SoakCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            return;
+        }
+        if (ClusterOptions.wanted(args)) {
+            // the same phases against infra/local-cluster.sh, each service its own JVM
+            System.exit(ClusterBenchmark.main(args));
             return;
         }
         BenchmarkOptions options;

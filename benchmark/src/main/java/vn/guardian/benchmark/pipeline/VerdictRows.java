@@ -17,8 +17,14 @@ public final class VerdictRows implements AutoCloseable {
 
     private final Connection connection;
 
+    /** The embedded database of the single-JVM pipeline. */
     public VerdictRows(String jdbcUrl) throws SQLException {
-        this.connection = DriverManager.getConnection(jdbcUrl, EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD);
+        this(jdbcUrl, EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD);
+    }
+
+    /** Any PostgreSQL holding the schema, e.g. the local cluster's. */
+    public VerdictRows(String jdbcUrl, String user, String password) throws SQLException {
+        this.connection = DriverManager.getConnection(jdbcUrl, user, password);
         this.connection.setAutoCommit(true);
     }
 

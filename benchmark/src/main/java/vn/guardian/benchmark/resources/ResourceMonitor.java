@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import vn.guardian.benchmark.cluster.ProcessTable;
 
 /**
  * CPU and memory while the pipeline runs in this JVM. Every service is threads of one process, so CPU is split by
@@ -168,40 +169,16 @@ public final class ResourceMonitor implements AutoCloseable {
         }
     }
 
-    /** Fields after the command name in /proc/pid/stat (the name may hold spaces and parentheses). */
-    private static String[] statFields(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    }
-
     private static long parentOf(long pid) {
-        try {
-            return Long.parseLong(statFields(pid)[1]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return ProcessTable.parentOf(pid);
     }
 
     private static long cpuTicks(long pid) {
-        try {
-            String[] fields = statFields(pid);
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        return ProcessTable.cpuTicks(pid);
     }
 
     private static long rssBytes(String pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-        return 0;
+        return ProcessTable.rssBytes(pid.equals("self") ? ProcessHandle.current().pid() : Long.parseLong(pid));
     }
 
     @Override

@@ -1,0 +1,48 @@
+package vn.guardian.benchmark.cluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Pins every thread of this JVM to a CPU list with {@code taskset -a -p -c} for the span of a try block, and puts
+ * the previous affinity back on close: the raw Vosk run gets exactly the cores the transcriber process gets.
+ */
+public final class CpuPinning implements AutoCloseable {
+
+    private final String previous;
+
+    private CpuPinning(String previous) {
+        this.previous = previous;
+    }
+
+    /** Pins this JVM to {@code cpus}; an empty list pins nothing. */
+    public static CpuPinning to(String cpus) throws IOException, InterruptedException {
+        String self = Long.toString(ProcessHandle.current().pid());
+        String current = taskset("-p", "-c", self);
+        String previous = current.substring(current.lastIndexOf(':') + 1).trim();
+        if (!cpus.isEmpty()) {
+            taskset("-a", "-p", "-c", cpus, self);
+        }
+        return new CpuPinning(cpus.isEmpty() ? "" : previous);
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (!previous.isEmpty()) {
+            taskset("-a", "-p", "-c", previous, Long.toString(ProcessHandle.current().pid()));
+        }
+    }
+
+    private static String taskset(String... args) throws IOException, InterruptedException {
+        String[] command = new String[args.length + 1];
+        command[0] = "taskset";
+        System.arraycopy(args, 0, command, 1, args.length);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output.strip()
+                    + "; install util-linux (taskset) or pass --transcriber-cpus none");
+        }
+        return output;
+    }
+}

@@ -1,0 +1,73 @@
+package vn.guardian.benchmark.soak;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A service JVM's memory as it reports it on {@code /actuator/prometheus}: heap after GC (the old generation's live
+ * data after the last collection, {@code jvm_gc_live_data_size_bytes}), heap in use, and everything the JVM has
+ * committed (heap and non-heap pools plus direct and mapped buffers), which set against the process RSS leaves the
+ * memory the JVM does not account for: for a transcriber, chiefly Vosk's native recognizers.
+ */
+final class ServiceMetrics {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** One scrape of one service. */
+    record Memory(double heapAfterGcBytes, double heapUsedBytes, double jvmCommittedBytes,
+                  double activeRecognizers, double warmRecognizers) {
+    }
+
+    Memory scrape(String baseUrl) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(baseUrl + "/actuator/prometheus answered " + response.statusCode()
+                    + "; is prometheus in management.endpoints.web.exposure.include?");
+        }
+        return parse(response.body());
+    }
+
+    /** Sums the series of the exposition text this class reads; a missing series is NaN. */
+    static Memory parse(String exposition) {
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (String line : exposition.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            String series = line.substring(0, space);
+            double value;
+            try {
+                value = Double.parseDouble(line.substring(space + 1));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            String name = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;
+            switch (name) {
+                case "jvm_gc_live_data_size_bytes", "guardian_transcriber_recognizers_active",
+                     "guardian_transcriber_recognizers_warm" -> sums.merge(name, value, Double::sum);
+                case "jvm_memory_used_bytes" -> {
+                    if (series.contains("area=\"heap\"")) {
+                        sums.merge("heapUsed", value, Double::sum);
+                    }
+                }
+                case "jvm_memory_committed_bytes", "jvm_buffer_memory_used_bytes" ->
+                        sums.merge("committed", value, Double::sum);
+                default -> {
+                }
+            }
+        }
+        // the live data size is 0 until the first collection of the old generation: not measured yet, not empty
+        double afterGc = sums.getOrDefault("jvm_gc_live_data_size_bytes", Double.NaN);
+        return new Memory(afterGc == 0 ? Double.NaN : afterGc,
+                sums.getOrDefault("heapUsed", Double.NaN), sums.getOrDefault("committed", Double.NaN),
+                sums.getOrDefault("guardian_transcriber_recognizers_active", Double.NaN),
+                sums.getOrDefault("guardian_transcriber_recognizers_warm", Double.NaN));
+    }
+}
