@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import vn.guardian.contracts.GroupFailover;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -217,7 +218,8 @@ public final class SinkLoop implements SmartLifecycle {
     }
 
     private Map<String, Object> consumerConfig() {
-        Map<String, Object> props = new HashMap<>(consumerBase);
+        // with two instances, a crashed one's partitions move to the other after 6 s, not 45 s
+        Map<String, Object> props = GroupFailover.consumer(new HashMap<>(consumerBase));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // only records of committed transactions: an aborted attempt never reaches the database
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

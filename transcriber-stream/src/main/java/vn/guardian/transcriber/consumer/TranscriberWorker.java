@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -144,7 +146,9 @@ public final class TranscriberWorker implements Runnable {
         } finally {
             alive = false;
             closeAllPartitions();
-            closeQuietly(consumer);
+            // a static member stays in the group after a plain close, and its calls would wait out the session
+            // timeout; leaving hands them to the other replicas at once (a rolling restart moves them twice, briefly)
+            closeQuietly(() -> consumer.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)));
             closeQuietly(producer);
         }
     }
