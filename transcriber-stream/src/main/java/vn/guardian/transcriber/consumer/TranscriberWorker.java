@@ -70,12 +70,17 @@ public final class TranscriberWorker implements Runnable {
     private static final Duration RECOVERY_FETCH = Duration.ofSeconds(10);
     private static final long IDLE_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
     private static final int IN_FLIGHT_PER_DECODER = 4;
+    /** More fencings than this within the window mean another live producer with our id: stop, as on start-up. */
+    private static final int MAX_PRODUCER_RENEWALS = 3;
+    private static final long PRODUCER_RENEWAL_WINDOW_NANOS = Duration.ofMinutes(10).toNanos();
     /** Names this service in the DLQ records it writes. */
     static final String SERVICE = "transcriber-stream";
 
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    /** Replaced when the broker fenced it after a transaction outlived its timeout ({@link #renewProducer}). */
+    private KafkaProducer<String, byte[]> producer;
+    private final Deque<Long> producerRenewals = new ArrayDeque<>();
     private final WorkerClients clients;
     private final VoskModels models;
     private final RecognizerPool recognizers;
@@ -125,13 +130,17 @@ public final class TranscriberWorker implements Runnable {
             initTransactions();
             consumer.subscribe(List.of(Topics.AUDIO), new Rebalance());
             while (running) {
-                resumeWhenRecognizersFree();
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
-                if (!records.isEmpty()) {
-                    process(records);
+                try {
+                    resumeWhenRecognizersFree();
+                    ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                    if (!records.isEmpty()) {
+                        process(records);
+                    }
+                    expireIdleCalls();
+                    reportLag();
+                } catch (ProducerFencedException | InvalidProducerEpochException e) {
+                    renewProducer(e);
                 }
-                expireIdleCalls();
-                reportLag();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -151,6 +160,28 @@ public final class TranscriberWorker implements Runnable {
             closeQuietly(() -> consumer.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)));
             closeQuietly(producer);
         }
+    }
+
+    /**
+     * The broker aborted a transaction of ours that outlived transaction.timeout.ms (a starved CPU, a long GC) and
+     * fenced the producer: start a new one and replay from the committed offsets, as after any aborted transaction.
+     * A second live replica with our instance id would fence us again and again: then stop, as before.
+     */
+    private void renewProducer(KafkaException fenced) {
+        long now = System.nanoTime();
+        producerRenewals.removeIf(at -> now - at > PRODUCER_RENEWAL_WINDOW_NANOS);
+        if (producerRenewals.size() >= MAX_PRODUCER_RENEWALS) {
+            throw fenced;
+        }
+        producerRenewals.add(now);
+        log.warn("Worker {}: the broker fenced its transactional producer ({}), most likely after a transaction "
+                + "outlived transaction.timeout.ms; starting a new producer and replaying from the committed offsets",
+                name, fenced.toString());
+        KafkaProducer<String, byte[]> old = producer;
+        closeQuietly(() -> old.close(Duration.ofSeconds(5)));
+        producer = clients.transactionalProducer(name);
+        initTransactions();
+        rewind();
     }
 
     /** Waits for the broker instead of dying when it is not reachable yet at start-up. */
