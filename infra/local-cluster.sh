@@ -416,6 +416,9 @@ cmd_restart() { # stops the process if it runs (gracefully, as `stop` does), sta
       kill -TERM "$pid"; stop_pid "$name" "$pid" 60
     fi
   fi
+  # a process that just exited may hold its listening port for a moment longer
+  local port; port=$(recorded "$name" | awk '{ print $2 }')
+  for _ in $(seq 1 20); do port_open "$port" || break; sleep 0.5; done
   launch "$name"
   wait_healthy "$name"
 }

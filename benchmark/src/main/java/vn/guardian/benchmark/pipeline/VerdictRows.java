@@ -18,7 +18,12 @@ public final class VerdictRows implements AutoCloseable {
     private final Connection connection;
 
     public VerdictRows(String jdbcUrl) throws SQLException {
-        this.connection = DriverManager.getConnection(jdbcUrl, EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD);
+        this(jdbcUrl, EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD);
+    }
+
+    /** On a database other than the embedded one (the chaos suite's local cluster). */
+    public VerdictRows(String jdbcUrl, String user, String password) throws SQLException {
+        this.connection = DriverManager.getConnection(jdbcUrl, user, password);
         this.connection.setAutoCommit(true);
     }
 

@@ -71,7 +71,7 @@ public final class TranscriberWorker implements Runnable {
     private static final long IDLE_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
     private static final int IN_FLIGHT_PER_DECODER = 4;
     /** More fencings than this within the window mean another live producer with our id: stop, as on start-up. */
-    private static final int MAX_PRODUCER_RENEWALS = 3;
+    private static final int MAX_PRODUCER_RENEWALS = 10;
     private static final long PRODUCER_RENEWAL_WINDOW_NANOS = Duration.ofMinutes(10).toNanos();
     /** Names this service in the DLQ records it writes. */
     static final String SERVICE = "transcriber-stream";
