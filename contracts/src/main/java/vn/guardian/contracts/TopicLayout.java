@@ -41,6 +41,9 @@ public final class TopicLayout {
                         TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(30)))),
                 topic(Topics.TRANSCRIBER_MODELS, 1, replication, common, Map.of(
                         // one small record per replica, read whole by every ingest at start
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                topic(Topics.LIVE_CALLS, partitions, replication, common, Map.of(
+                        // only each live call's latest state matters; every ingest reads it whole at start
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     }
 

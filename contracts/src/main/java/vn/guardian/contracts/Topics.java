@@ -23,6 +23,11 @@ public final class Topics {
      * for; a tombstone when it stops. Ingest reads it to refuse calls in a language no replica serves.
      */
     public static final String TRANSCRIBER_MODELS = "guardian.transcriber-models";
+    /**
+     * Compacted: the latest recoverable state of each live call (key = callId), written by the ingest replica that
+     * served its last step, so any replica can continue the call; a tombstone once an ended call is forgotten.
+     */
+    public static final String LIVE_CALLS = "guardian.live-calls";
 
     /** Header names used on the DLQ. */
     public static final String DLQ_REASON_HEADER = "guardian-dlq-reason";
@@ -32,7 +37,7 @@ public final class Topics {
     public static final String DLQ_SERVICE_HEADER = "guardian-dlq-service";
 
     public static final String[] ALL = {AUDIO, TRANSCRIPTS, PARTIAL_TRANSCRIPTS, VERDICTS, CALL_VERDICTS, DLQ,
-            TRANSCRIBER_MODELS};
+            TRANSCRIBER_MODELS, LIVE_CALLS};
 
     private Topics() {
     }

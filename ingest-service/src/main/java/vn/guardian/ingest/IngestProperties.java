@@ -94,14 +94,26 @@ public record IngestProperties(Map<String, Tenant> tenants,
 
     /**
      * @param idleTimeout    a live call with no chunk for this long is ended with reason {@code idle-timeout}
-     * @param endedRetention an ended call is remembered this long, so late chunks get 409 rather than 404
+     * @param endedRetention an ended call is remembered this long, so late chunks get 409 rather than 404; then its
+     *                       state on {@code guardian.live-calls} is tombstoned
+     * @param recoveryWait   how long a replica that does not know a call waits for its {@code guardian.live-calls}
+     *                       reader to catch up before answering 503
+     * @param orphanGrace    a call whose last state is older than idle-timeout plus this, and that no running replica
+     *                       holds (its replica died), is ended by any replica with reason {@code idle-timeout}
      */
     public record Calls(@DefaultValue("30s") Duration idleTimeout,
-                        @DefaultValue("10m") Duration endedRetention) {
+                        @DefaultValue("10m") Duration endedRetention,
+                        @DefaultValue("5s") Duration recoveryWait,
+                        @DefaultValue("15s") Duration orphanGrace) {
         public Calls {
             if (idleTimeout.toMillis() < 100) {
                 throw new IllegalArgumentException("guardian.ingest.calls.idle-timeout=" + idleTimeout
                         + " is too short; use at least 100ms (default 30s)");
+            }
+            if (recoveryWait.toMillis() < 10 || orphanGrace.isNegative()) {
+                throw new IllegalArgumentException("guardian.ingest.calls.recovery-wait=" + recoveryWait
+                        + " must be at least 10ms (default 5s) and guardian.ingest.calls.orphan-grace=" + orphanGrace
+                        + " not negative (default 15s)");
             }
         }
     }

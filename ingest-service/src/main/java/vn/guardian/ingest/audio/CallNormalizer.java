@@ -13,12 +13,16 @@ import vn.guardian.contracts.audio.AudioChunk;
 public final class CallNormalizer {
 
     private final AudioFormat format;
+    private final int modelRate;
+    private final int chunkSamples;
     private final List<Resampler.Stream> resamplers;
     private final List<Chunker> chunkers;
     private long framesIn;
 
     public CallNormalizer(String callId, AudioFormat format, int modelRate, int chunkSamples) {
         this.format = format;
+        this.modelRate = modelRate;
+        this.chunkSamples = chunkSamples;
         Resampler resampler = Resamplers.of(format.sampleRate(), modelRate);
         this.resamplers = new ArrayList<>();
         this.chunkers = new ArrayList<>();
@@ -30,6 +34,8 @@ public final class CallNormalizer {
 
     private CallNormalizer(CallNormalizer other) {
         this.format = other.format;
+        this.modelRate = other.modelRate;
+        this.chunkSamples = other.chunkSamples;
         this.resamplers = new ArrayList<>(other.resamplers.stream().map(Resampler.Stream::copy).toList());
         this.chunkers = new ArrayList<>(other.chunkers.stream().map(Chunker::copy).toList());
         this.framesIn = other.framesIn;
@@ -37,6 +43,63 @@ public final class CallNormalizer {
 
     public CallNormalizer copy() {
         return new CallNormalizer(this);
+    }
+
+    /**
+     * Where a call's normalization stands, so another ingest replica can continue it: the chunks it then produces
+     * are byte for byte, seq for seq, the ones this normalizer would have produced. Samples travel as PCM16LE.
+     *
+     * @param modelRate    the output rate
+     * @param chunkSamples samples per chunk (the snapshot's, not the restoring replica's setting, wins)
+     * @param framesIn     client frames received
+     * @param channels     one entry per channel
+     */
+    public record Snapshot(int modelRate, int chunkSamples, long framesIn, List<ChannelSnapshot> channels) {
+    }
+
+    /**
+     * @param filterHistory  input samples the resampling filter still needs
+     * @param historyStart   input sample number of the first of them
+     * @param inputSamples   input samples received on this channel
+     * @param nextOutput     index of the next resampled sample
+     * @param pending        resampled samples waiting for a whole chunk
+     * @param nextChunkSeq   seq of the channel's next chunk
+     * @param nextStartSample start sample of the channel's next chunk
+     */
+    public record ChannelSnapshot(byte[] filterHistory, long historyStart, long inputSamples, long nextOutput,
+                                  byte[] pending, long nextChunkSeq, long nextStartSample) {
+    }
+
+    public Snapshot snapshot() {
+        List<ChannelSnapshot> channels = new ArrayList<>();
+        for (int channel = 0; channel < chunkers.size(); channel++) {
+            Resampler.State filter = resamplers.get(channel).state();
+            Chunker.State chunks = chunkers.get(channel).state();
+            channels.add(new ChannelSnapshot(Pcm16.bytes(filter.history()), filter.historyStart(),
+                    filter.inputSamples(), filter.nextOutput(), Pcm16.bytes(chunks.pending()), chunks.nextSeq(),
+                    chunks.nextStartSample()));
+        }
+        return new Snapshot(modelRate, chunkSamples, framesIn, List.copyOf(channels));
+    }
+
+    /** The normalizer that {@code snapshot} was taken of, rebuilt for {@code callId} in {@code format}. */
+    public static CallNormalizer restore(String callId, AudioFormat format, Snapshot snapshot) {
+        if (snapshot.channels().size() != format.channels()) {
+            throw new IllegalArgumentException("Call " + callId + ": a snapshot of " + snapshot.channels().size()
+                    + " channel(s) cannot continue a " + format.channels() + "-channel call");
+        }
+        CallNormalizer restored = new CallNormalizer(callId, format, snapshot.modelRate(), snapshot.chunkSamples());
+        Resampler resampler = Resamplers.of(format.sampleRate(), snapshot.modelRate());
+        for (int channel = 0; channel < format.channels(); channel++) {
+            ChannelSnapshot saved = snapshot.channels().get(channel);
+            restored.resamplers.set(channel, resampler.restore(new Resampler.State(Pcm16.samples(saved.filterHistory()),
+                    saved.historyStart(), saved.inputSamples(), saved.nextOutput())));
+            restored.chunkers.set(channel, Chunker.restore(callId, channel, snapshot.modelRate(),
+                    snapshot.chunkSamples(), new Chunker.State(Pcm16.samples(saved.pending()), saved.nextChunkSeq(),
+                            saved.nextStartSample())));
+        }
+        restored.framesIn = snapshot.framesIn();
+        return restored;
     }
 
     public AudioFormat format() {

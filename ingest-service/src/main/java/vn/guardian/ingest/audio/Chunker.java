@@ -40,6 +40,29 @@ public final class Chunker {
         return copy;
     }
 
+    /**
+     * Where a channel's chunking stands: the samples of the unfinished chunk and the numbering of the next one.
+     *
+     * @param pending         normalized samples waiting for a whole chunk
+     * @param nextSeq         seq of the next chunk
+     * @param nextStartSample start sample of the next chunk
+     */
+    public record State(short[] pending, long nextSeq, long nextStartSample) {
+    }
+
+    public State state() {
+        return new State(pending.clone(), nextSeq, nextStartSample);
+    }
+
+    /** A chunker continuing where the one that gave {@code state} stopped. */
+    public static Chunker restore(String callId, int channel, int sampleRate, int chunkSamples, State state) {
+        Chunker chunker = new Chunker(callId, channel, sampleRate, chunkSamples);
+        chunker.pending = state.pending().clone();
+        chunker.nextSeq = state.nextSeq();
+        chunker.nextStartSample = state.nextStartSample();
+        return chunker;
+    }
+
     /** The whole chunks completed by these samples, stamped with the time their last bytes arrived. */
     public List<AudioChunk> push(short[] samples, long ingestedAt) {
         short[] joined = Arrays.copyOf(pending, pending.length + samples.length);
@@ -65,18 +88,8 @@ public final class Chunker {
 
     private AudioChunk chunk(short[] samples, int from, int length, long ingestedAt) {
         AudioChunk chunk = new AudioChunk(callId, channel, nextSeq++, nextStartSample, sampleRate, ingestedAt,
-                pcm16le(samples, from, length));
+                Pcm16.bytes(samples, from, length));
         nextStartSample += length;
         return chunk;
-    }
-
-    private static byte[] pcm16le(short[] samples, int from, int length) {
-        byte[] pcm = new byte[2 * length];
-        for (int i = 0; i < length; i++) {
-            short sample = samples[from + i];
-            pcm[2 * i] = (byte) sample;
-            pcm[2 * i + 1] = (byte) (sample >> 8);
-        }
-        return pcm;
     }
 }

@@ -79,6 +79,27 @@ public final class Resampler {
         return out;
     }
 
+    /**
+     * A stream's position in its signal: the input the filter still needs and the counters that place it.
+     *
+     * @param history      input samples kept for the filter
+     * @param historyStart input sample number of {@code history[0]}
+     * @param inputSamples input samples pushed so far
+     * @param nextOutput   index of the next output sample
+     */
+    public record State(short[] history, long historyStart, long inputSamples, long nextOutput) {
+    }
+
+    /** A stream continuing where the one that gave {@code state} stopped. */
+    public Stream restore(State state) {
+        Stream stream = new Stream();
+        stream.history = state.history().clone();
+        stream.historyStart = state.historyStart();
+        stream.inputSamples = state.inputSamples();
+        stream.nextOutput = state.nextOutput();
+        return stream;
+    }
+
     /** A new conversion of one continuous signal (one channel of one call), fed piece by piece. */
     public Stream stream() {
         return new Stream();
@@ -110,6 +131,11 @@ public final class Resampler {
         /** An independent copy: work on it, keep it only if the work is committed. */
         public Stream copy() {
             return new Stream(this);
+        }
+
+        /** Everything a later {@link Resampler#restore} needs to continue this conversion sample for sample. */
+        public State state() {
+            return new State(history.clone(), historyStart, inputSamples, nextOutput);
         }
 
         /** Appends input and returns every output sample the filter can now compute. */

@@ -2,6 +2,8 @@ package vn.guardian.ingest.live;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,7 +34,9 @@ import vn.guardian.ingest.tenant.ApiKeyFilter;
 /**
  * {@code /v1/calls/{callId}/stream}: a WebSocket per live call. Binary frames are the next chunks (implicit seq),
  * the text frame {@code {"type":"end"}} ends the call. Each frame is answered with a text frame
- * ({@code ack}, {@code ended} or {@code error}). Frames are handled one at a time and at most
+ * ({@code ack}, {@code ended} or {@code error}). With {@code ?seq=N} the first binary frame is client chunk N (then
+ * N+1, ...), so a client that reconnects, to this or another replica, resends from its last acknowledged chunk and
+ * a frame already stored is answered as a replay instead of being stored twice. Frames are handled one at a time and at most
  * {@value #FRAMES_AHEAD} are read ahead, so a slow Kafka slows the sender (TCP backpressure) instead of filling
  * memory. A dropped connection leaves the call open until its idle timeout ends it.
  */
@@ -72,13 +76,18 @@ public class CallStream implements WebFluxConfigurer {
             String[] parts = exchange.getRequest().getPath().pathWithinApplication().value().split("/");
             String callId = java.net.URLDecoder.decode(parts[3], java.nio.charset.StandardCharsets.UTF_8);
             String tenant = ApiKeyFilter.tenant(exchange);
-            return Mono.fromRunnable(() -> {
+            String seq = exchange.getRequest().getQueryParams().getFirst("seq");
+            return Mono.fromCallable(() -> {
                         CallSyntax.requireCallId(callId, "callId");
+                        Long firstSeq = seq == null ? null : LiveCallController.parseSeq(seq);
+                        // may adopt the call from another replica: blocking, off the event loop
                         calls.requireOpen(tenant, callId);
+                        return Optional.ofNullable(firstSeq);
                     })
+                    .subscribeOn(Schedulers.boundedElastic())
                     // the session learns its tenant and call here, from the authenticated handshake
-                    .then(Mono.defer(() -> delegate.handleRequest(exchange,
-                            session -> ((Handler) handler).handle(session, tenant, callId))));
+                    .flatMap(firstSeq -> delegate.handleRequest(exchange,
+                            session -> ((Handler) handler).handle(session, tenant, callId, firstSeq.orElse(null))));
         }
     }
 
@@ -102,12 +111,15 @@ public class CallStream implements WebFluxConfigurer {
             return Mono.error(new IllegalStateException("a call stream starts through CheckedHandshake"));
         }
 
-        Mono<Void> handle(WebSocketSession session, String tenant, String callId) {
+        /** @param firstSeq the seq of the first binary frame, or null for "whatever the call expects next" */
+        Mono<Void> handle(WebSocketSession session, String tenant, String callId, Long firstSeq) {
             AtomicReference<CloseStatus> closeWith = new AtomicReference<>();
+            AtomicLong nextSeq = firstSeq == null ? null
+                    : new AtomicLong(firstSeq);
             Flux<WebSocketMessage> replies = session.receive()
                     // copy out of the frame's buffer now: it is released once this operator returns
                     .map(message -> new Frame(message.getType() == WebSocketMessage.Type.BINARY, copy(message.getPayload())))
-                    .concatMap(frame -> Mono.fromCallable(() -> handle(tenant, callId, frame))
+                    .concatMap(frame -> Mono.fromCallable(() -> handle(tenant, callId, frame, nextSeq))
                             .subscribeOn(Schedulers.boundedElastic()), FRAMES_AHEAD)
                     .takeUntil(reply -> reply.close() != null)
                     .doOnNext(reply -> closeWith.set(reply.close()))
@@ -116,12 +128,16 @@ public class CallStream implements WebFluxConfigurer {
                     .then(Mono.defer(() -> closeWith.get() == null ? Mono.empty() : session.close(closeWith.get())));
         }
 
-        private Reply handle(String tenant, String callId, Frame frame) {
+        private Reply handle(String tenant, String callId, Frame frame, AtomicLong nextSeq) {
             try {
                 if (frame.binary()) {
-                    LiveCall.ChunkAck ack = calls.append(tenant, callId, null, frame.bytes());
+                    LiveCall.ChunkAck ack = calls.append(tenant, callId, nextSeq == null ? null : nextSeq.get(),
+                            frame.bytes());
+                    if (nextSeq != null) {
+                        nextSeq.incrementAndGet();
+                    }
                     return new Reply(json.writeValueAsString(Map.of("type", "ack", "seq", ack.seq(),
-                            "published", ack.published(), "audioMs", ack.audioMs())), null);
+                            "published", ack.published(), "audioMs", ack.audioMs(), "replayed", ack.replayed())), null);
                 }
                 String type = endType(frame.bytes());
                 if (!"end".equals(type)) {

@@ -4,7 +4,8 @@ import vn.guardian.ingest.audio.CallNormalizer;
 
 /**
  * One live call's state on this ingest instance. Guarded by its own monitor: every request for the call
- * locks it, so one call's chunks are normalized and published strictly in order.
+ * locks it, so one call's chunks are normalized and published strictly in order. Its recoverable part is recorded
+ * on {@code guardian.live-calls} after every step ({@link #toState}), and any replica can rebuild it ({@link #adopt}).
  */
 final class LiveCall {
 
@@ -27,12 +28,32 @@ final class LiveCall {
     long chunksPublished;
     long lastActivityNanos = System.nanoTime();
     CallEnd end;
+    /** Kafka has this step's audio but not yet its state record: the record is written before the next answer. */
+    boolean stateUnwritten;
 
     LiveCall(String callId, String tenant, CallSpec spec, CallNormalizer normalizer) {
         this.callId = callId;
         this.tenant = tenant;
         this.spec = spec;
         this.normalizer = normalizer;
+    }
+
+    /** The call as another replica last recorded it, continued here. */
+    static LiveCall adopt(LiveCallState state) {
+        LiveCall call = new LiveCall(state.callId(), state.tenant(), state.spec(),
+                CallNormalizer.restore(state.callId(), state.spec().format(), state.normalizer()));
+        call.state = state.state();
+        call.nextSeq = state.nextSeq();
+        call.lastChunkHash = state.lastChunkHash();
+        call.lastAck = state.lastAck();
+        call.chunksPublished = state.chunksPublished();
+        call.end = state.end();
+        return call;
+    }
+
+    LiveCallState toState(String writer, long now) {
+        return new LiveCallState(callId, tenant, spec, state, nextSeq, lastChunkHash, lastAck, chunksPublished, end,
+                normalizer.snapshot(), writer, now);
     }
 
     /**

@@ -90,13 +90,19 @@ public class AudioPublisher implements AutoCloseable {
     }
 
     private ProblemException unavailable(String callId, Throwable cause, String retryAdvice) {
-        long retryAfter = Math.max(1, limits.retryAfter().toSeconds());
-        ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable",
-                "Audio could not be stored", "Kafka did not acknowledge call " + callId + " ("
-                + cause.getClass().getSimpleName() + ": " + cause.getMessage() + "); nothing of this request was accepted.",
-                cause);
-        problem.fix("resend " + retryAdvice + " after " + retryAfter + " s");
-        problem.getHeaders().set("Retry-After", Long.toString(retryAfter));
+        return unavailable("Audio could not be stored", "Kafka did not acknowledge call " + callId, cause, retryAdvice,
+                limits.retryAfter());
+    }
+
+    /** The 503 of every ingest write that Kafka did not acknowledge: nothing of the request counts, resend it. */
+    public static ProblemException unavailable(String title, String what, Throwable cause, String retryAdvice,
+                                               java.time.Duration retryAfter) {
+        long seconds = Math.max(1, retryAfter.toSeconds());
+        ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable", title,
+                what + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
+                        + "); nothing of this request was accepted.", cause);
+        problem.fix("resend " + retryAdvice + " after " + seconds + " s");
+        problem.getHeaders().set("Retry-After", Long.toString(seconds));
         return problem;
     }
 }

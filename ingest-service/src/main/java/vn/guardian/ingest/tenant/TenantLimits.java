@@ -56,6 +56,14 @@ public class TenantLimits {
         }
     }
 
+    /**
+     * Counts a call continued from another replica without refusing it: the call was admitted where it started,
+     * and a refusal now would strand the client mid-call.
+     */
+    public void callAdopted(String tenant) {
+        openCalls.computeIfAbsent(tenant, t -> new AtomicInteger()).incrementAndGet();
+    }
+
     public void callClosed(String tenant) {
         openCalls.computeIfAbsent(tenant, t -> new AtomicInteger()).decrementAndGet();
     }
