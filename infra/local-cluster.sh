@@ -20,6 +20,10 @@ ROOT="$(dirname "$INFRA")"
 WORK="${GUARDIAN_LOCAL_WORK:-$INFRA/local-cluster/work}"
 LIB="$INFRA/local-cluster/target/lib"
 PIDS="$WORK/pids"
+# the ports `start` used, so `restart` brings a process back on its own port whatever this shell's environment says
+PORTS="$WORK/ports.env"
+# shellcheck source=/dev/null
+[ "${1:-}" != start ] && [ -f "$PORTS" ] && [ -s "$PIDS" ] && . "$PORTS"
 KAFKA_PORT_BASE="${GUARDIAN_KAFKA_PORT_BASE:-29092}"
 CONTROLLER_PORT_BASE=$((KAFKA_PORT_BASE + 100))
 PG_PORT="${GUARDIAN_PG_PORT:-25432}"
@@ -107,6 +111,9 @@ group.initial.rebalance.delay.ms=0
 # a crashed producer's open transaction is aborted within 1 s of its timeout (default: checked every 10 s), so it
 # holds back read_committed readers for about transaction.timeout.ms (5 s in the services, GroupFailover)
 transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
+# a killed broker is fenced, and its partitions get new leaders, after 6 s without a heartbeat instead of 9 s
+broker.session.timeout.ms=6000
+broker.heartbeat.interval.ms=1500
 EOF
 }
 
@@ -297,6 +304,8 @@ cmd_start() {
   [ -s "$PIDS" ] && die "already started (see $PIDS); run stop first"
   mkdir -p "$WORK"
   : >"$PIDS"
+  printf 'GUARDIAN_KAFKA_PORT_BASE=%s\nGUARDIAN_PG_PORT=%s\nGUARDIAN_INGEST_PORT=%s\nGUARDIAN_MODERATION_PORT=%s\nGUARDIAN_TRANSCRIBER_PORT=%s\n' \
+    "$KAFKA_PORT_BASE" "$PG_PORT" "$INGEST_PORT" "$MODERATION_PORT" "$TRANSCRIBER_PORT_BASE" >"$PORTS"
   STARTING=1
   trap 'die "command failed (line $LINENO)"' ERR
   start_kafka
