@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +40,7 @@ final class CallLoad {
     private final List<SampleCall> samples;
     private final ScheduledExecutorService clock;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
-    private final List<String> startFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> startFailures = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
     private final List<CompletableFuture<Void>> callers = new ArrayList<>();
 
@@ -126,7 +128,7 @@ final class CallLoad {
                 }).thenCompose(next -> next);
     }
 
-    private java.util.concurrent.Executor delayed(long millis) {
+    private Executor delayed(long millis) {
         return CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, clock);
     }
 }

@@ -2,6 +2,7 @@ package vn.guardian.benchmark.chaos;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class ChaosCommand {
                 String value = args[++i];
                 switch (args[i - 1]) {
                     case "--work" -> work = Path.of(value);
-                    case "--faults" -> faults = java.util.Arrays.stream(value.split(",")).map(String::trim)
+                    case "--faults" -> faults = Arrays.stream(value.split(",")).map(String::trim)
                             .map(Fault::of).toList();
                     case "--calls" -> calls = positive("--calls", value);
                     case "--seconds" -> seconds = positive("--seconds", value);

@@ -1,5 +1,6 @@
 package vn.guardian.benchmark.chaos;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +109,7 @@ enum Fault {
     private static String leaderOf(LocalCluster cluster, String callId) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
             TopicDescription audio = admin.describeTopics(List.of(Topics.AUDIO)).allTopicNames().get().get(Topics.AUDIO);
-            int partition = Utils.toPositive(Utils.murmur2(callId.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            int partition = Utils.toPositive(Utils.murmur2(callId.getBytes(StandardCharsets.UTF_8)))
                     % audio.partitions().size();
             return "kafka-" + audio.partitions().get(partition).leader().id();
         }

@@ -1,5 +1,6 @@
 package vn.guardian.benchmark.chaos;
 
+import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class TranscriberKillIT {
     }
 
     private static void cluster(Path work, String... verb) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("infra/local-cluster.sh").toString()));
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("infra/local-cluster.sh").toString()));
         command.addAll(List.of(verb));
         ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).inheritIO();
         builder.environment().putAll(PORTS);

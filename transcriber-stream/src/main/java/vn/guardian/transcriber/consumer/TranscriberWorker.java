@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -46,15 +46,15 @@ import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.serde.TranscriptEventSerde;
 import vn.guardian.contracts.transcript.CallClosed;
+import vn.guardian.contracts.transcript.PartialTranscript;
 import vn.guardian.contracts.transcript.TranscriptEvent;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.transcriber.TranscriberProperties;
-import vn.guardian.transcriber.calls.Outcome;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
+import vn.guardian.transcriber.calls.Outcome;
 import vn.guardian.transcriber.calls.PartitionCalls;
 import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.voskmodels.VoskModels;
-import vn.guardian.contracts.transcript.PartialTranscript;
 
 /**
  * One consumer-group member: polls the audio topic, feeds the recognizers of the calls in its partitions, and
