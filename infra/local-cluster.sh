@@ -135,7 +135,7 @@ start_kafka() {
     fi
     launch_broker "$id"
   done
-  for id in $(seq 1 $BROKERS); do wait_until 90 "broker $id port" port_open $((KAFKA_PORT_BASE + id - 1)); done
+  for id in $(seq 1 $BROKERS); do wait_until 300 "broker $id port" port_open $((KAFKA_PORT_BASE + id - 1)); done
   log "creating topics from infra/kafka/topics.conf (retried until all three brokers registered)"
   wait_until 120 "topic creation (see $WORK/topics.log)" create_topics
 }
@@ -382,7 +382,7 @@ launch() { # name: start one process of the topology with the settings `start` g
 wait_healthy() { # name: brokers until their port is open, PostgreSQL is up once pg_ctl -w returned, services ready
   local port; port=$(recorded "$1" | awk '{ print $2 }')
   case "$1" in
-    kafka-*) wait_until 90 "$1 port $port (log: $WORK/$1/broker.log)" port_open "$port" ;;
+    kafka-*) wait_until 300 "$1 port $port (log: $WORK/$1/broker.log)" port_open "$port" ;;
     postgres) ;;
     *) wait_until 300 "$1 readiness (log: $WORK/$1/service.log)" ready "$port" ;;
   esac

@@ -138,7 +138,7 @@ public final class TranscriberWorker implements Runnable {
                     }
                     expireIdleCalls();
                     reportLag();
-                } catch (ProducerFencedException | InvalidProducerEpochException e) {
+                } catch (ProducerFencedException | InvalidProducerEpochException | ProducerUnusable e) {
                     renewProducer(e);
                 }
             }
@@ -182,6 +182,13 @@ public final class TranscriberWorker implements Runnable {
         producer = clients.transactionalProducer(name);
         initTransactions();
         rewind();
+    }
+
+    /** Even aborting failed: only a new producer can go on. */
+    private static final class ProducerUnusable extends KafkaException {
+        ProducerUnusable(KafkaException cause) {
+            super("the transactional producer cannot abort: " + cause.getMessage(), cause);
+        }
     }
 
     /** Waits for the broker instead of dying when it is not reachable yet at start-up. */
@@ -329,8 +336,12 @@ public final class TranscriberWorker implements Runnable {
             throw e; // fatal for this producer
         } catch (KafkaException e) {
             log.warn("Worker {} aborts a transaction and replays its partitions from the committed offsets", name, e);
-            // if even the abort fails (e.g. a commit that timed out), the worker stops and health reports it
-            producer.abortTransaction();
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                // the producer is in an error state (e.g. the coordinator already aborted a transaction that timed out)
+                throw new ProducerUnusable(abortFailed);
+            }
             rewind();
             return false;
         }
