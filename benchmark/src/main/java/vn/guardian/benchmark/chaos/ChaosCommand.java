@@ -106,9 +106,10 @@ public final class ChaosCommand {
         System.exit(results.stream().allMatch(ChaosCommand::whole) ? 0 : 1);
     }
 
-    /** Nothing lost, nothing doubled, every acknowledged chunk of an ended call transcribed. */
+    /** Nothing lost or still missing, nothing doubled, every acknowledged chunk of an ended call transcribed. */
     static boolean whole(FaultResult result) {
-        return result.lost() == 0 && result.extra() == 0 && result.doubledTranscripts() == 0
+        return result.lost() == 0 && result.pending() == 0 && result.extra() == 0
+                && result.doubledTranscripts() == 0
                 && result.doubledVerdicts() == 0 && result.ackedNotTranscribed() == 0;
     }
 
@@ -169,7 +170,7 @@ public final class ChaosCommand {
 
     private static void print(List<FaultResult> results, List<String> loadAverages, Options options) throws Exception {
         TextTable table = new TextTable("Faults: " + options.calls() + " live calls, each fault in its own run",
-                "fault", "hit", "calls ended/abandoned", "utterances expected", "stored once", "lost", "extra",
+                "fault", "hit", "calls ended/abandoned", "utterances expected", "stored once", "lost", "not closed: missing", "extra",
                 "doubled (transcripts/verdicts)", "acked chunks not transcribed", "p95 before (ms)",
                 "max latency after (ms)", "added delay (s)", "recovery (s)", "fault lasted (s)", "load average");
         Map<String, Object> report = new LinkedHashMap<>();
@@ -180,7 +181,8 @@ public final class ChaosCommand {
         for (int i = 0; i < results.size(); i++) {
             FaultResult r = results.get(i);
             table.row(r.fault(), r.target(), r.callsEnded() + "/" + r.callsAbandoned(), r.expected(), r.storedOnce(),
-                    r.lost(), r.extra(), r.doubledTranscripts() + "/" + r.doubledVerdicts(), r.ackedNotTranscribed(),
+                    r.lost(), r.callsNotClosed() + " calls: " + r.pending(), r.extra(),
+                    r.doubledTranscripts() + "/" + r.doubledVerdicts(), r.ackedNotTranscribed(),
                     Format.number(r.baselineP95Ms(), 0), Format.number(r.maxLatencyMs(), 0),
                     Format.number(r.addedDelayMs() / 1000, 1), Format.number(r.recoveryMs() / 1000.0, 1),
                     Format.number(r.faultMs() / 1000.0, 1), loadAverages.get(i));

@@ -46,6 +46,7 @@ class TranscriberKillIT {
             assertThat(run.callsEnded()).as("calls the client finished").isGreaterThan(3);
             assertThat(run.storedOnce()).as("utterances stored once").isEqualTo(run.expected()).isPositive();
             assertThat(run.lost()).as("lost").isZero();
+            assertThat(run.callsNotClosed()).as("calls still open after the drain").isZero();
             assertThat(run.extra()).as("rows beyond Vosk's utterances").isZero();
             assertThat(run.doubledTranscripts()).as("doubled on guardian.transcripts").isZero();
             assertThat(run.doubledVerdicts()).as("doubled on guardian.verdicts").isZero();
