@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The compose topology as local processes on 127.0.0.1, for machines without a Docker engine:
-# three KRaft brokers (combined broker+controller), PostgreSQL, ingest, N transcribers, moderation.
+# three KRaft brokers (combined broker+controller), PostgreSQL, N ingest replicas, N transcribers, N moderation instances.
 #
-#   infra/local-cluster.sh start [--transcribers N] [--no-services] [--secure]
+#   infra/local-cluster.sh start [--transcribers N] [--ingest N] [--moderation N] [--no-services] [--secure]
 #   infra/local-cluster.sh status | smoke | stop
 #   infra/local-cluster.sh kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME   (fault injection)
 #
-# NAME is a process as `status` lists it: kafka-1..3, postgres, moderation-stream, transcriber-1..N, ingest-service.
+# NAME is a process as `status` lists it: kafka-1..3, postgres, moderation-1..N, transcriber-1..N, ingest-1..N
+# (ingest-service and moderation-stream still name ingest-1 and moderation-1).
 # Everything lives under $GUARDIAN_LOCAL_WORK (default infra/local-cluster/work); `stop`, `kill` and `pause` signal
 # exactly the PIDs that `start` and `restart` recorded there. Ports: brokers 29092-29094 (controllers 29192-29194), PostgreSQL 25432,
-# ingest 8080, moderation 8082, transcriber i on 8081+100*(i-1) (8081, 8181, 8281, ...); each base can be moved:
+# replica i of ingest on 8080+100*(i-1), of transcriber on 8081+100*(i-1), of moderation on 8082+100*(i-1)
+# (ingest 8080, 8180, ...; transcribers 8081, 8181, ...; moderation 8082, 8182, ...); each base can be moved:
 # GUARDIAN_KAFKA_PORT_BASE, GUARDIAN_PG_PORT, GUARDIAN_INGEST_PORT, GUARDIAN_MODERATION_PORT, GUARDIAN_TRANSCRIBER_PORT.
 # --secure: Kafka as in the compose files (SASL_SSL + SCRAM-SHA-512 for clients, mutual TLS between brokers on
 # base+200.., ACLs from infra/kafka/acls.conf); each service logs in as its own principal ("Kafka security" below).
@@ -21,6 +23,10 @@ ROOT="$(dirname "$INFRA")"
 WORK="${GUARDIAN_LOCAL_WORK:-$INFRA/local-cluster/work}"
 LIB="$INFRA/local-cluster/target/lib"
 PIDS="$WORK/pids"
+# the ports `start` used, so `restart` brings a process back on its own port whatever this shell's environment says
+PORTS="$WORK/ports.env"
+# shellcheck source=/dev/null
+[ "${1:-}" != start ] && [ -f "$PORTS" ] && [ -s "$PIDS" ] && . "$PORTS"
 KAFKA_PORT_BASE="${GUARDIAN_KAFKA_PORT_BASE:-29092}"
 CONTROLLER_PORT_BASE=$((KAFKA_PORT_BASE + 100))
 PG_PORT="${GUARDIAN_PG_PORT:-25432}"
@@ -43,6 +49,8 @@ die() {
 random_secret() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 
 transcriber_port() { echo $((TRANSCRIBER_PORT_BASE + 100 * ($1 - 1))); }
+ingest_port() { echo $((INGEST_PORT + 100 * ($1 - 1))); }
+moderation_port() { echo $((MODERATION_PORT + 100 * ($1 - 1))); }
 
 # Kafka broker + tools jars, fetched once from Maven Central by the throwaway pom next to this script.
 fetch_kafka_jars() {
@@ -103,6 +111,12 @@ transaction.state.log.replication.factor=3
 transaction.state.log.min.isr=2
 auto.create.topics.enable=false
 group.initial.rebalance.delay.ms=0
+# a crashed producer's open transaction is aborted within 1 s of its timeout (default: checked every 10 s), so it
+# holds back read_committed readers for about transaction.timeout.ms (5 s in the services, GroupFailover)
+transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
+# a killed broker is fenced, and its partitions get new leaders, after 6 s without a heartbeat instead of 9 s
+broker.session.timeout.ms=6000
+broker.heartbeat.interval.ms=1500
 EOF
 }
 
@@ -126,7 +140,7 @@ start_kafka() {
     fi
     launch_broker "$id"
   done
-  for id in $(seq 1 $BROKERS); do wait_until 90 "broker $id port" port_open $((KAFKA_PORT_BASE + id - 1)); done
+  for id in $(seq 1 $BROKERS); do wait_until 300 "broker $id port" port_open $((KAFKA_PORT_BASE + id - 1)); done
   log "creating topics from infra/kafka/topics.conf (retried until all three brokers registered)"
   wait_until 120 "topic creation (see $WORK/topics.log)" create_topics
   if secure; then secure_apply_acls; fi
@@ -226,13 +240,13 @@ start_service() { # name port jar heap env...
 ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/actuator/health/readiness"; }
 
 # one function starts each service, for `start` and `restart` alike: the jar copy in $WORK/jars, the same settings
-launch_moderation() {
+launch_moderation() { # i: its own port and state directory (Kafka Streams keeps its process id there)
   local pw; pw=$(cat "$WORK/pg/password")
-  start_service moderation-stream "$MODERATION_PORT" "$WORK/jars/moderation-stream.jar" 512m \
+  start_service "moderation-$1" "$(moderation_port "$1")" "$WORK/jars/moderation-stream.jar" 512m \
     SPRING_R2DBC_URL="r2dbc:postgresql://127.0.0.1:$PG_PORT/guardian" SPRING_R2DBC_USERNAME=guardian_sink \
     SPRING_R2DBC_PASSWORD="$(role_password sink)" SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/guardian" \
     SPRING_DATASOURCE_USERNAME=guardian SPRING_DATASOURCE_PASSWORD="$pw" \
-    GUARDIAN_MODERATION_STATE_DIR="$WORK/moderation-stream/state"
+    GUARDIAN_MODERATION_STATE_DIR="$WORK/moderation-$1/state"
 }
 
 launch_transcriber() { # i: its own port, hence its own default instance id <host>-<port>, stable across restarts
@@ -240,23 +254,25 @@ launch_transcriber() { # i: its own port, hence its own default instance id <hos
     ${GUARDIAN_TRANSCRIBER_MODELS_VI:+GUARDIAN_TRANSCRIBER_MODELS_VI=$GUARDIAN_TRANSCRIBER_MODELS_VI}
 }
 
-launch_ingest() {
+launch_ingest() { # i
   # the packaged config has a tenant "local" with a well-known dev key: replace it with an unrecorded random one
-  start_service ingest-service "$INGEST_PORT" "$WORK/jars/ingest-service.jar" 512m \
+  start_service "ingest-$1" "$(ingest_port "$1")" "$WORK/jars/ingest-service.jar" 512m \
     SPRING_R2DBC_URL="r2dbc:postgresql://127.0.0.1:$PG_PORT/guardian" SPRING_R2DBC_USERNAME=guardian_api \
     SPRING_R2DBC_PASSWORD="$(role_password api)" \
     GUARDIAN_INGEST_TENANTS_DEMO_API_KEYS="$(cat "$WORK/api-key")" \
     GUARDIAN_INGEST_TENANTS_LOCAL_API_KEYS="$(random_secret)"
 }
 
-start_services() {
-  local transcribers=$1 i started=()
+start_services() { # transcribers ingest moderation: replicas of each
+  local transcribers=$1 ingests=$2 moderations=$3 i started=()
   [ -f "$WORK/api-key" ] || random_secret >"$WORK/api-key"
   # each service whose exec jar exists (build: ./mvnw -B -DskipTests package); missing ones are skipped with a note
   if have_jar moderation-stream; then
     jar_copy moderation-stream >/dev/null
-    launch_moderation
-    started+=(moderation-stream)
+    for i in $(seq 1 "$moderations"); do
+      launch_moderation "$i"
+      started+=("moderation-$i")
+    done
   fi
   if have_jar transcriber-stream; then
     jar_copy transcriber-stream >/dev/null
@@ -267,12 +283,14 @@ start_services() {
   fi
   if have_jar ingest-service; then
     jar_copy ingest-service >/dev/null
-    launch_ingest
-    started+=(ingest-service)
+    for i in $(seq 1 "$ingests"); do
+      launch_ingest "$i"
+      started+=("ingest-$i")
+    done
   fi
   local s
   for s in "${started[@]}"; do wait_healthy "$s"; done
-  [ -f "$WORK/ingest-service/service.log" ] && log "tenant 'demo' API key: $WORK/api-key"
+  [ -f "$WORK/ingest-1/service.log" ] && log "tenant 'demo' API key: $WORK/api-key"
   return 0
 }
 
@@ -398,24 +416,32 @@ alive() { # name pid: true when pid still runs the process we started
 }
 
 cmd_start() {
-  local transcribers=1 services=1 secure=0
+  local transcribers=1 ingests=1 moderations=1 services=1 secure=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --transcribers) transcribers="$2"; shift 2 ;;
+      --ingest) ingests="$2"; shift 2 ;;
+      --moderation) moderations="$2"; shift 2 ;;
       --no-services) services=0; shift ;;
       --secure) secure=1; shift ;;
       *) die "unknown option $1" ;;
     esac
   done
+  local n
+  for n in "$transcribers" "$ingests" "$moderations"; do
+    [[ "$n" =~ ^[1-9][0-9]?$ ]] || die "start: replica counts must be whole numbers from 1 to 99, got '$n'"
+  done
   [ -s "$PIDS" ] && die "already started (see $PIDS); run stop first"
   mkdir -p "$WORK"
   : >"$PIDS"
+  printf 'GUARDIAN_KAFKA_PORT_BASE=%s\nGUARDIAN_PG_PORT=%s\nGUARDIAN_INGEST_PORT=%s\nGUARDIAN_MODERATION_PORT=%s\nGUARDIAN_TRANSCRIBER_PORT=%s\n' \
+    "$KAFKA_PORT_BASE" "$PG_PORT" "$INGEST_PORT" "$MODERATION_PORT" "$TRANSCRIBER_PORT_BASE" >"$PORTS"
   STARTING=1
   trap 'die "command failed (line $LINENO)"' ERR
   if [ "$secure" = 1 ]; then secure_init; fi
   start_kafka
   start_postgres
-  [ "$services" = 1 ] && start_services "$transcribers"
+  [ "$services" = 1 ] && start_services "$transcribers" "$ingests" "$moderations"
   trap - ERR
   STARTING=0
   cmd_status
@@ -478,20 +504,24 @@ launch() { # name: start one process of the topology with the settings `start` g
   case "$1" in
     kafka-*) launch_broker "${1#kafka-}" ;;
     postgres) launch_postgres ;;
-    moderation-stream) launch_moderation ;;
+    moderation-*) launch_moderation "${1#moderation-}" ;;
     transcriber-*) launch_transcriber "${1#transcriber-}" ;;
-    ingest-service) launch_ingest ;;
+    ingest-*) launch_ingest "${1#ingest-}" ;;
   esac
 }
 
 wait_healthy() { # name: brokers until their port is open, PostgreSQL is up once pg_ctl -w returned, services ready
   local port; port=$(recorded "$1" | awk '{ print $2 }')
   case "$1" in
-    kafka-*) wait_until 90 "$1 port $port (log: $WORK/$1/broker.log)" port_open "$port" ;;
+    kafka-*) wait_until 300 "$1 port $port (log: $WORK/$1/broker.log)" port_open "$port" ;;
     postgres) ;;
     *) wait_until 300 "$1 readiness (log: $WORK/$1/service.log)" ready "$port" ;;
   esac
   log "$1 healthy (port $port)"
+}
+
+alias_name() { # the names of the one-replica topology before issue 16
+  case "$1" in ingest-service) echo ingest-1 ;; moderation-stream) echo moderation-1 ;; *) echo "$1" ;; esac
 }
 
 target() { # name: prints the recorded pid of a known process, or dies saying which names exist
@@ -526,6 +556,9 @@ cmd_restart() { # stops the process if it runs (gracefully, as `stop` does), sta
       kill -TERM "$pid"; stop_pid "$name" "$pid" 60
     fi
   fi
+  # a process that just exited may hold its listening port for a moment longer
+  local port; port=$(recorded "$name" | awk '{ print $2 }')
+  for _ in $(seq 1 20); do port_open "$port" || break; sleep 0.5; done
   launch "$name"
   wait_healthy "$name"
 }
@@ -577,10 +610,10 @@ case "$verb" in
   stop) cmd_stop ;;
   status) cmd_status ;;
   smoke) cmd_smoke ;;
-  kill) cmd_kill "$@" ;;
-  restart) cmd_restart "$@" ;;
-  pause) cmd_pause "$@" ;;
-  resume) cmd_resume "$@" ;;
-  *) echo "usage: $0 start [--transcribers N] [--no-services] [--secure] | status | smoke | stop" \
+  kill) name=$(alias_name "${1:-}"); shift || true; cmd_kill "$name" "$@" ;;
+  restart) name=$(alias_name "${1:-}"); shift || true; cmd_restart "$name" "$@" ;;
+  pause) name=$(alias_name "${1:-}"); shift || true; cmd_pause "$name" "$@" ;;
+  resume) name=$(alias_name "${1:-}"); shift || true; cmd_resume "$name" "$@" ;;
+  *) echo "usage: $0 start [--transcribers N] [--ingest N] [--moderation N] [--no-services] [--secure] | status | smoke | stop" \
        "| kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME" >&2; exit 2 ;;
 esac

@@ -8,7 +8,7 @@
 #   infra/local-prometheus.sh status    pid, each target's health, firing alerts
 #   infra/local-prometheus.sh stop      kills exactly the recorded PID
 #
-# Targets: the services recorded by local-cluster.sh in $GUARDIAN_LOCAL_WORK/pids (ingest-service, moderation-stream,
+# Targets: the services recorded by local-cluster.sh in $GUARDIAN_LOCAL_WORK/pids (ingest-N, moderation-N,
 # transcriber-N, each with its port); when no cluster is recorded, ingest 8080, transcriber 8081 and moderation 8082
 # (the standalone jar's ports, and local-cluster.sh's defaults). Job names are those of compose, so the dashboards'
 # queries work unchanged in the Prometheus UI (Graph tab). Needs Debian's prometheus package (installed when missing).
@@ -45,8 +45,8 @@ write_targets() {
     while read -r name pid port; do
       [ -n "$port" ] || continue
       case "$name" in
-        ingest-service) ingest+=("127.0.0.1:$port") ;;
-        moderation-stream) moderation+=("127.0.0.1:$port") ;;
+        ingest-*) ingest+=("127.0.0.1:$port") ;;
+        moderation-*) moderation+=("127.0.0.1:$port") ;;
         transcriber-*) transcriber+=("127.0.0.1:$port") ;;
       esac
     done <"$WORK/pids"

@@ -52,6 +52,11 @@ public final class BenchmarkCommand {
     private static final double[] LEVEL_FRACTIONS = {0.25, 0.5, 0.75, 1.0, 1.25};
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("chaos")) {
+            // the fault-injection suite against a running infra/local-cluster.sh (docs/reliability.md)
+            vn.guardian.benchmark.chaos.ChaosCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("search")) {
             // the analysts' search over a seeded database: its own mode, nothing of the pipeline runs
             SearchBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));

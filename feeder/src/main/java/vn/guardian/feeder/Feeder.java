@@ -16,14 +16,15 @@ import java.util.Map;
  * audio as chunks at real-time pace (or faster), ends the call, and prints the callId and progress; with
  * {@code --follow}, also the call's verdicts as they are decided and its summary.
  *
- * <pre>java -jar feeder/target/feeder.jar --url http://localhost:8080 --api-key KEY [--language en]
+ * <pre>java -jar feeder/target/feeder.jar --url http://localhost:8080 [--url http://localhost:8180] --api-key KEY [--language en]
  *     [--speed 1.0|max] [--chunk-ms 250] [--roles agent,customer] [--call-id ID] [--follow] FILE.wav</pre>
  */
 public final class Feeder {
 
     static final String USAGE = """
             usage: java -jar feeder.jar --url URL --api-key KEY [options] FILE.wav
-              --url URL        ingest-service base URL (default http://localhost:8080)
+              --url URL        ingest-service base URL (default http://localhost:8080); repeat it for several
+                               replicas: a connection error or 5xx sends the same request to the next one
               --api-key KEY    the tenant's API key (default: environment GUARDIAN_API_KEY)
               --language TAG   call language, e.g. vi or en (default en)
               --speed X        1.0 = real time, 2 = twice as fast, max = as fast as acknowledged (default 1.0)
@@ -37,11 +38,11 @@ public final class Feeder {
             """;
 
     /** Parsed command line. {@code speed} 0 means as fast as possible. */
-    record Options(URI url, String apiKey, String language, double speed, int chunkMs, List<String> roles,
+    record Options(List<URI> urls, String apiKey, String language, double speed, int chunkMs, List<String> roles,
                    String callId, Duration retryFor, boolean follow, Duration followTimeout, Path file) {
 
         static Options parse(String[] args, String envApiKey) {
-            String url = "http://localhost:8080";
+            List<URI> urls = new ArrayList<>();
             String apiKey = envApiKey;
             String language = "en";
             double speed = 1.0;
@@ -71,7 +72,11 @@ public final class Feeder {
                 String value = args[++i];
                 switch (arg) {
                     case "--url":
-                        url = value;
+                        URI url = URI.create(value);
+                        if (url.getScheme() == null || url.getHost() == null) {
+                            throw new IllegalArgumentException("--url must be an absolute URL like http://localhost:8080, got " + value);
+                        }
+                        urls.add(url);
                         break;
                     case "--api-key":
                         apiKey = value;
@@ -116,7 +121,10 @@ public final class Feeder {
             if (file == null) {
                 throw new IllegalArgumentException("name the WAV file to stream");
             }
-            return new Options(URI.create(url), apiKey, language, speed, chunkMs, roles, callId,
+            if (urls.isEmpty()) {
+                urls.add(URI.create("http://localhost:8080"));
+            }
+            return new Options(List.copyOf(urls), apiKey, language, speed, chunkMs, roles, callId,
                     Duration.ofSeconds(retryFor), follow, Duration.ofSeconds(followTimeout), file);
         }
     }
@@ -126,7 +134,8 @@ public final class Feeder {
      *
      * @param callVerdict with {@code --follow}: the closed call verdict (JSON members); else null
      */
-    record Result(String callId, long chunks, long audioMs, long elapsedMs, int retries, Map<?, ?> callVerdict) {
+    record Result(String callId, long chunks, long audioMs, long elapsedMs, int retries, int failovers,
+                  Map<?, ?> callVerdict) {
     }
 
     public static void main(String[] args) {
@@ -165,7 +174,7 @@ public final class Feeder {
             throw new IllegalArgumentException("cannot read " + options.file());
         }
         WavFile wav = WavFile.read(options.file());
-        IngestClient client = new IngestClient(options.url(), options.apiKey(), options.retryFor(),
+        IngestClient client = new IngestClient(options.urls(), options.apiKey(), options.retryFor(),
                 message -> out.println("  " + message));
         String callId = client.start(startJson(options, wav));
         out.printf("callId=%s  %s %d Hz x%d, %.1f s, speed %s%n", callId, wav.encoding(), wav.sampleRate(),
@@ -224,7 +233,7 @@ public final class Feeder {
             out.printf("ended %s after %.1f s: %s%n", callId, elapsedMs / 1000.0, ended);
         }
         Map<?, ?> callVerdict = follower == null ? null : follower.awaitSummary(options.followTimeout());
-        return new Result(callId, total, wav.durationMs(), elapsedMs, client.retries(), callVerdict);
+        return new Result(callId, total, wav.durationMs(), elapsedMs, client.retries(), client.failovers(), callVerdict);
     }
 
     static String startJson(Options options, WavFile wav) {

@@ -9,27 +9,36 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The live call API as a feed uses it: start, chunks in sequence, end. A 503 or 429 is retried with the same
  * request (for a chunk: the same seq and bytes) after the server's Retry-After, until {@code retryFor} runs out.
+ * With several ingest replicas, a connection error or a 5xx sends the same request to the next replica at once
+ * (a replica that died or lost Kafka must not stall the call), and later requests stay on that replica.
  */
 final class IngestClient {
 
     private static final Pattern CALL_ID = Pattern.compile("\"callId\"\\s*:\\s*\"([^\"]+)\"");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private final URI base;
+    private final List<URI> bases;
     private final String apiKey;
     private final Duration retryFor;
     private final Consumer<String> log;
+    private int current;
     private int retries;
+    private int failovers;
 
-    IngestClient(URI base, String apiKey, Duration retryFor, Consumer<String> log) {
-        this.base = base;
+    IngestClient(List<URI> bases, String apiKey, Duration retryFor, Consumer<String> log) {
+        if (bases.isEmpty()) {
+            throw new IllegalArgumentException("at least one ingest URL is needed");
+        }
+        this.bases = List.copyOf(bases);
         this.apiKey = apiKey;
         this.retryFor = retryFor;
         this.log = log;
@@ -37,7 +46,7 @@ final class IngestClient {
 
     /** @return the call id */
     String start(String json) throws IOException, InterruptedException {
-        HttpResponse<String> response = send("start", HttpRequest.newBuilder(base.resolve("/v1/calls"))
+        HttpResponse<String> response = send("start", base -> HttpRequest.newBuilder(base.resolve("/v1/calls"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
         Matcher callId = CALL_ID.matcher(response.body());
         if (!callId.find()) {
@@ -47,12 +56,12 @@ final class IngestClient {
     }
 
     void chunk(String callId, long seq, byte[] audio) throws IOException, InterruptedException {
-        send("chunk " + seq, HttpRequest.newBuilder(base.resolve("/v1/calls/" + callId + "/chunks/" + seq))
+        send("chunk " + seq, base -> HttpRequest.newBuilder(base.resolve("/v1/calls/" + callId + "/chunks/" + seq))
                 .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(audio)));
     }
 
     String end(String callId) throws IOException, InterruptedException {
-        return send("end", HttpRequest.newBuilder(base.resolve("/v1/calls/" + callId + "/end"))
+        return send("end", base -> HttpRequest.newBuilder(base.resolve("/v1/calls/" + callId + "/end"))
                 .POST(HttpRequest.BodyPublishers.noBody())).body();
     }
 
@@ -63,7 +72,7 @@ final class IngestClient {
      * @return the event stream's body, open until closed
      */
     InputStream verdicts(String callId, String lastEventId) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/v1/verdicts/stream?callId="
+        HttpRequest.Builder request = HttpRequest.newBuilder(base().resolve("/v1/verdicts/stream?callId="
                         + URLEncoder.encode(callId, StandardCharsets.UTF_8)))
                 .header("X-Api-Key", apiKey).header("Accept", "text/event-stream").GET();
         if (lastEventId != null) {
@@ -81,7 +90,7 @@ final class IngestClient {
 
     /** {@code GET /v1/calls/{callId}}: the call's JSON, or null while the read API does not know it (404). */
     String call(String callId) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/v1/calls/" + callId))
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base().resolve("/v1/calls/" + callId))
                 .header("X-Api-Key", apiKey).timeout(Duration.ofSeconds(10)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 404) {
@@ -99,23 +108,66 @@ final class IngestClient {
         return retries;
     }
 
-    private HttpResponse<String> send(String what, HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpRequest built = request.header("X-Api-Key", apiKey).timeout(Duration.ofSeconds(60)).build();
+    /** Requests sent again to another ingest replica after a connection error or a 5xx. */
+    int failovers() {
+        return failovers;
+    }
+
+    /** The replica requests go to now. */
+    URI base() {
+        return bases.get(current);
+    }
+
+    private HttpResponse<String> send(String what, Function<URI, HttpRequest.Builder> request)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + retryFor.toNanos();
+        int triedSinceWait = 0;
         while (true) {
-            HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            URI base = base();
+            HttpRequest built = request.apply(base).header("X-Api-Key", apiKey).timeout(Duration.ofSeconds(60)).build();
+            HttpResponse<String> response;
+            try {
+                response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (bases.size() == 1 || System.nanoTime() >= deadline) {
+                    throw new IOException(what + " failed: " + base + " is unreachable (" + e + ")"
+                            + (bases.size() == 1 ? "; give several --url values to fail over to another replica" : ""), e);
+                }
+                triedSinceWait = failOver(what, base, e.toString(), triedSinceWait);
+                continue;
+            }
             int status = response.statusCode();
             if (status / 100 == 2) {
                 return response;
             }
-            if ((status == 503 || status == 429) && System.nanoTime() < deadline) {
-                long waitSeconds = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
-                log.accept(what + ": " + status + ", retrying the same request in " + waitSeconds + " s");
-                retries++;
-                Thread.sleep(Math.max(1, waitSeconds) * 1000);
-                continue;
+            boolean retryable = status == 429 || status / 100 == 5;
+            if (retryable && System.nanoTime() < deadline) {
+                if (bases.size() > 1 && status != 429 && triedSinceWait < bases.size() - 1) {
+                    triedSinceWait = failOver(what, base, "answered " + status, triedSinceWait);
+                    continue;
+                }
+                if (status == 503 || status == 429) {
+                    long waitSeconds = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
+                    log.accept(what + ": " + status + ", retrying the same request in " + waitSeconds + " s");
+                    retries++;
+                    triedSinceWait = 0;
+                    Thread.sleep(Math.max(1, waitSeconds) * 1000);
+                    continue;
+                }
             }
             throw new IOException(what + " failed with " + status + ": " + response.body());
         }
+    }
+
+    /** Moves to the next replica; once every replica failed in a row, waits a second before going round again. */
+    private int failOver(String what, URI from, String why, int triedSinceWait) throws InterruptedException {
+        current = (current + 1) % bases.size();
+        failovers++;
+        log.accept(what + ": " + from + " " + why + ", sending the same request to " + base());
+        if (triedSinceWait + 1 >= bases.size()) {
+            Thread.sleep(1000);
+            return 0;
+        }
+        return triedSinceWait + 1;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +99,36 @@ class FeederAgainstIngestTest {
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("\"reason\":\"completed\"");
             assertThat(errors.toString(StandardCharsets.UTF_8)).startsWith("feeder: no verdict for call ")
                     .contains("within 2 s (--follow-timeout)");
+        }
+    }
+
+    @Test
+    void withTheFirstReplicaDownTheCallGoesWholeThroughTheSecond() throws Exception {
+        try (TestKafka kafka = TestKafka.start();
+             ConfigurableApplicationContext ingest = IngestApplication.application().run(CommandLine.args(Map.of(
+                     "server.port", "0",
+                     "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                     "guardian.ingest.tenants.feeder-test.api-keys", "feeder-test-key")))) {
+            int port = ((WebServerApplicationContext) ingest).getWebServer().getPort();
+            Path file = dir.resolve("mono.wav");
+            Files.write(file, FeederTest.wav(1, 1, 16000, 16, new byte[2 * 16000]));
+            int dead;
+            try (ServerSocket closed = new ServerSocket(0)) {
+                dead = closed.getLocalPort(); // nothing listens there once closed: a replica killed a moment ago
+            }
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+            Feeder.Result result = Feeder.run(Feeder.Options.parse(new String[]{"--url", "http://127.0.0.1:" + dead,
+                    "--url", "http://localhost:" + port, "--api-key", "feeder-test-key", "--speed", "max",
+                    file.toString()}, null), new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+            assertThat(result.failovers()).isEqualTo(1);
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("start: http://127.0.0.1:" + dead)
+                    .contains("\"reason\":\"completed\"");
+            // 1 s of audio: CallStarted, 4 chunks of 250 ms, CallEnded
+            List<AudioEvent> events = read(kafka.bootstrapServers(), result.callId(), 6);
+            assertThat(events).hasSize(6);
+            assertThat(events.get(5)).isInstanceOf(CallEnded.class);
         }
     }
 

@@ -137,6 +137,58 @@ class FeederTest {
         }
     }
 
+    @Test
+    void aReplicaThatDiesMidCallIsReplacedByTheNextUrlWhichGetsTheSameSeq() throws Exception {
+        List<String> requests = new CopyOnWriteArrayList<>();
+        HttpServer first = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer second = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        for (HttpServer server : List.of(first, second)) {
+            String name = server == first ? "first" : "second";
+            server.createContext("/", exchange -> {
+                String path = exchange.getRequestURI().getPath();
+                exchange.getRequestBody().readAllBytes();
+                requests.add(name + " " + exchange.getRequestMethod() + " " + path);
+                boolean start = path.equals("/v1/calls");
+                // the first replica fails on chunk 1 as a replica that lost Kafka does; then it is gone for good
+                int status = start ? 201 : name.equals("first") && path.endsWith("/chunks/1") ? 500 : 200;
+                byte[] bytes = (start ? "{\"callId\":\"c-1\"}" : "{}").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+                exchange.close();
+            });
+            server.start();
+        }
+        try {
+            Path file = dir.resolve("call.wav");
+            Files.write(file, wav(1, 1, 8000, 16, new byte[2 * 8000 * 3 / 4]));
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+            Feeder.Result result = Feeder.run(Feeder.Options.parse(new String[]{
+                    "--url", "http://127.0.0.1:" + first.getAddress().getPort(),
+                    "--url", "http://127.0.0.1:" + second.getAddress().getPort(),
+                    "--api-key", "k1", "--speed", "max", file.toString()}, null),
+                    new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+            assertThat(result.chunks()).isEqualTo(3);
+            assertThat(result.failovers()).isEqualTo(1);
+            assertThat(requests).containsExactly("first POST /v1/calls", "first PUT /v1/calls/c-1/chunks/0",
+                    "first PUT /v1/calls/c-1/chunks/1", "second PUT /v1/calls/c-1/chunks/1",
+                    "second PUT /v1/calls/c-1/chunks/2", "second POST /v1/calls/c-1/end");
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("chunk 1: http://127.0.0.1:"
+                    + first.getAddress().getPort() + " answered 500, sending the same request to http://127.0.0.1:"
+                    + second.getAddress().getPort());
+        } finally {
+            first.stop(0);
+            second.stop(0);
+        }
+    }
+
+    @Test
+    void aUrlThatIsNotAbsoluteIsRefusedWithAnExample() {
+        assertThatThrownBy(() -> Feeder.Options.parse(new String[]{"--url", "localhost:8080", "--api-key", "k",
+                "a.wav"}, null)).hasMessageContaining("--url must be an absolute URL like http://localhost:8080");
+    }
+
     /** A WAV with the given format tag and data. */
     static byte[] wav(int formatTag, int channels, int rate, int bits, byte[] data) {
         ByteBuffer out = ByteBuffer.allocate(44 + data.length + (data.length & 1)).order(ByteOrder.LITTLE_ENDIAN);

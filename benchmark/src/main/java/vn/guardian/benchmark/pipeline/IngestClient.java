@@ -8,22 +8,41 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vn.guardian.benchmark.audio.SampleCall;
 
-/** The feeds' side of ingest-service: whole recordings and the live call API, as a call center would send them. */
+/**
+ * The feeds' side of ingest-service: whole recordings and the live call API, as a call center would send them.
+ * With several ingest URLs a connection error or a 5xx sends the same request (a chunk: the same seq) to the next
+ * replica, as the feeder does, for up to {@link #FAILOVER_FOR_MS}; later requests stay on that replica.
+ */
 public final class IngestClient implements vn.guardian.benchmark.live.CallFeed {
 
     private static final Pattern CALL_ID = Pattern.compile("\"callId\"\\s*:\\s*\"([^\"]+)\"");
 
+    /** How long a request is sent round the replicas before it fails. */
+    public static final long FAILOVER_FOR_MS = 120_000;
+    private static final long FAILOVER_PAUSE_MS = 250;
+
     private final HttpClient http;
-    private final String baseUrl;
+    private final List<String> baseUrls;
     private final String apiKey;
+    private final AtomicInteger current = new AtomicInteger();
+    private final AtomicLong failovers = new AtomicLong();
 
     public IngestClient(String baseUrl, String apiKey, int threads) {
-        this.baseUrl = baseUrl;
+        this(List.of(baseUrl), apiKey, threads);
+    }
+
+    public IngestClient(List<String> baseUrls, String apiKey, int threads) {
+        this.baseUrls = List.copyOf(baseUrls);
         this.apiKey = apiKey;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -36,9 +55,8 @@ public final class IngestClient implements vn.guardian.benchmark.live.CallFeed {
 
     /** {@code POST /v1/recordings}; completes with the callId once ingest answered 202 (Kafka has the call). */
     public CompletableFuture<String> postRecording(SampleCall sample) {
-        HttpRequest request = request("/v1/recordings").header("Content-Type", "audio/wav")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(sample.wav())).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return send("/v1/recordings", request -> request.header("Content-Type", "audio/wav")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(sample.wav())))
                 .thenApply(response -> callId(expect(response, 202, "POST /v1/recordings")));
     }
 
@@ -63,9 +81,8 @@ public final class IngestClient implements vn.guardian.benchmark.live.CallFeed {
     public CompletableFuture<String> start(SampleCall sample) {
         String body = "{\"language\":\"en\",\"format\":{\"encoding\":\"pcm_s16le\",\"sampleRate\":"
                 + ModelFormat.SAMPLE_RATE + ",\"channels\":1}}";
-        HttpRequest request = request("/v1/calls").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return send("/v1/calls", request -> request.header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)))
                 .thenApply(response -> callId(expect(response, 201, "POST /v1/calls")));
     }
 
@@ -73,24 +90,46 @@ public final class IngestClient implements vn.guardian.benchmark.live.CallFeed {
     @Override
     public CompletableFuture<Void> chunk(String callId, SampleCall sample, int seq) {
         byte[] audio = sample.chunkBytes(seq);
-        HttpRequest request = request("/v1/calls/" + callId + "/chunks/" + seq)
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(audio)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return send("/v1/calls/" + callId + "/chunks/" + seq, request -> request
+                .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(audio)))
                 .thenAccept(response -> expect(response, 200, "PUT chunk " + seq + " of " + callId));
     }
 
     /** {@code POST /v1/calls/{callId}/end}. */
     @Override
     public CompletableFuture<Void> end(String callId) {
-        HttpRequest request = request("/v1/calls/" + callId + "/end").POST(HttpRequest.BodyPublishers.noBody()).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return send("/v1/calls/" + callId + "/end", request -> request.POST(HttpRequest.BodyPublishers.noBody()))
                 .thenAccept(response -> expect(response, 200, "POST end of " + callId));
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
-                .header("X-Api-Key", apiKey);
+    /** Requests sent again to another replica after a connection error or a 5xx. */
+    public long failovers() {
+        return failovers.get();
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(String path, UnaryOperator<HttpRequest.Builder> method) {
+        return send(path, method, System.currentTimeMillis() + FAILOVER_FOR_MS);
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(String path, UnaryOperator<HttpRequest.Builder> method,
+                                                         long deadlineMs) {
+        int replica = current.get();
+        HttpRequest request = method.apply(HttpRequest.newBuilder(URI.create(baseUrls.get(replica) + path))
+                .timeout(Duration.ofSeconds(60)).header("X-Api-Key", apiKey)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+            boolean failed = error != null || response.statusCode() / 100 == 5;
+            if (!failed || baseUrls.size() == 1 || System.currentTimeMillis() >= deadlineMs) {
+                return error == null ? CompletableFuture.completedFuture(response)
+                        : CompletableFuture.<HttpResponse<String>>failedFuture(error);
+            }
+            // the first caller to notice moves everyone on; the others just resend to the replica now current
+            if (current.compareAndSet(replica, (replica + 1) % baseUrls.size())) {
+                failovers.incrementAndGet();
+            }
+            return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(FAILOVER_PAUSE_MS, TimeUnit.MILLISECONDS))
+                    .thenCompose(ignored -> send(path, method, deadlineMs));
+        }).thenCompose(next -> next);
     }
 
     private static String expect(HttpResponse<String> response, int status, String what) {

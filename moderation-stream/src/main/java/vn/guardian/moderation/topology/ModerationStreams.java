@@ -53,7 +53,9 @@ public final class ModerationStreams implements SmartLifecycle {
         streams = null;
         if (running != null) {
             metrics.close();
-            running.close(CLOSE_TIMEOUT);
+            // Streams members do not leave the group on a plain close, so their tasks would wait out the session
+            // timeout; leaving hands them to the other instance at once (a rolling restart)
+            running.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
         }
     }
 

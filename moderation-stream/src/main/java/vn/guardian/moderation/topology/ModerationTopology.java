@@ -2,14 +2,17 @@ package vn.guardian.moderation.topology;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+import vn.guardian.contracts.GroupFailover;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.serde.JsonSerde;
@@ -83,6 +86,14 @@ public final class ModerationTopology {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         // the dedupe store lives on local disk, per instance
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        // with a second instance, a warm copy of every store: a crashed instance's tasks resume without a restore
+        props.putIfAbsent(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
+        // a crashed instance's tasks move after 6 s instead of 45 s (GroupFailover)
+        GroupFailover.consumer(new HashMap<>()).forEach((key, value) ->
+                props.putIfAbsent(StreamsConfig.mainConsumerPrefix(key), value));
+        // and its open transaction stops holding back the verdict sink's read_committed reads after 5 s
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                GroupFailover.TRANSACTION_TIMEOUT_MS);
         return props;
     }
 }

@@ -177,6 +177,22 @@ class ModerationTopologyTest {
     }
 
     @Test
+    void configMovesACrashedInstancesTasksWithinSecondsToAWarmStandbyUnlessTheOperatorSaysOtherwise() throws Exception {
+        Properties config = ModerationTopology.streamsConfig(Map.of("bootstrap.servers", "b:9092"), "a",
+                Files.createTempDirectory("s").toString(), 3);
+        assertThat(config).containsEntry("num.standby.replicas", 1)
+                .containsEntry("main.consumer.session.timeout.ms", 6_000)
+                .containsEntry("main.consumer.heartbeat.interval.ms", 1_500)
+                .containsEntry("producer.transaction.timeout.ms", 5_000);
+
+        Properties operators = ModerationTopology.streamsConfig(Map.of("bootstrap.servers", "b:9092",
+                "num.standby.replicas", 0, "main.consumer.session.timeout.ms", 45_000), "a",
+                Files.createTempDirectory("s").toString(), 3);
+        assertThat(operators).containsEntry("num.standby.replicas", 0)
+                .containsEntry("main.consumer.session.timeout.ms", 45_000);
+    }
+
+    @Test
     void callVerdictCountsSegmentsPerCategoryAndRiskGrowsOnlyWithFlaggedSegments() {
         transcripts.pipeInput("call-6", Segments.segment("call-6", 0, "en", "fuck off"));
         transcripts.pipeInput("call-6", Segments.segment("call-6", 3000, "en", "thanks for your help"));

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -44,15 +46,15 @@ import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.serde.TranscriptEventSerde;
 import vn.guardian.contracts.transcript.CallClosed;
+import vn.guardian.contracts.transcript.PartialTranscript;
 import vn.guardian.contracts.transcript.TranscriptEvent;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.transcriber.TranscriberProperties;
-import vn.guardian.transcriber.calls.Outcome;
 import vn.guardian.transcriber.calls.Outcome.Rejection;
+import vn.guardian.transcriber.calls.Outcome;
 import vn.guardian.transcriber.calls.PartitionCalls;
 import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.voskmodels.VoskModels;
-import vn.guardian.contracts.transcript.PartialTranscript;
 
 /**
  * One consumer-group member: polls the audio topic, feeds the recognizers of the calls in its partitions, and
@@ -68,12 +70,17 @@ public final class TranscriberWorker implements Runnable {
     private static final Duration RECOVERY_FETCH = Duration.ofSeconds(10);
     private static final long IDLE_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
     private static final int IN_FLIGHT_PER_DECODER = 4;
+    /** More fencings than this within the window mean another live producer with our id: stop, as on start-up. */
+    private static final int MAX_PRODUCER_RENEWALS = 10;
+    private static final long PRODUCER_RENEWAL_WINDOW_NANOS = Duration.ofMinutes(10).toNanos();
     /** Names this service in the DLQ records it writes. */
     static final String SERVICE = "transcriber-stream";
 
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    /** Replaced when the broker fenced it after a transaction outlived its timeout ({@link #renewProducer}). */
+    private KafkaProducer<String, byte[]> producer;
+    private final Deque<Long> producerRenewals = new ArrayDeque<>();
     private final WorkerClients clients;
     private final VoskModels models;
     private final RecognizerPool recognizers;
@@ -123,13 +130,17 @@ public final class TranscriberWorker implements Runnable {
             initTransactions();
             consumer.subscribe(List.of(Topics.AUDIO), new Rebalance());
             while (running) {
-                resumeWhenRecognizersFree();
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
-                if (!records.isEmpty()) {
-                    process(records);
+                try {
+                    resumeWhenRecognizersFree();
+                    ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                    if (!records.isEmpty()) {
+                        process(records);
+                    }
+                    expireIdleCalls();
+                    reportLag();
+                } catch (ProducerFencedException | InvalidProducerEpochException | ProducerUnusable e) {
+                    renewProducer(e);
                 }
-                expireIdleCalls();
-                reportLag();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -144,8 +155,39 @@ public final class TranscriberWorker implements Runnable {
         } finally {
             alive = false;
             closeAllPartitions();
-            closeQuietly(consumer);
+            // a static member stays in the group after a plain close, and its calls would wait out the session
+            // timeout; leaving hands them to the other replicas at once (a rolling restart moves them twice, briefly)
+            closeQuietly(() -> consumer.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)));
             closeQuietly(producer);
+        }
+    }
+
+    /**
+     * The broker aborted a transaction of ours that outlived transaction.timeout.ms (a starved CPU, a long GC) and
+     * fenced the producer: start a new one and replay from the committed offsets, as after any aborted transaction.
+     * A second live replica with our instance id would fence us again and again: then stop, as before.
+     */
+    private void renewProducer(KafkaException fenced) {
+        long now = System.nanoTime();
+        producerRenewals.removeIf(at -> now - at > PRODUCER_RENEWAL_WINDOW_NANOS);
+        if (producerRenewals.size() >= MAX_PRODUCER_RENEWALS) {
+            throw fenced;
+        }
+        producerRenewals.add(now);
+        log.warn("Worker {}: the broker fenced its transactional producer ({}), most likely after a transaction "
+                + "outlived transaction.timeout.ms; starting a new producer and replaying from the committed offsets",
+                name, fenced.toString());
+        KafkaProducer<String, byte[]> old = producer;
+        closeQuietly(() -> old.close(Duration.ofSeconds(5)));
+        producer = clients.transactionalProducer(name);
+        initTransactions();
+        rewind();
+    }
+
+    /** Even aborting failed: only a new producer can go on. */
+    private static final class ProducerUnusable extends KafkaException {
+        ProducerUnusable(KafkaException cause) {
+            super("the transactional producer cannot abort: " + cause.getMessage(), cause);
         }
     }
 
@@ -294,8 +336,12 @@ public final class TranscriberWorker implements Runnable {
             throw e; // fatal for this producer
         } catch (KafkaException e) {
             log.warn("Worker {} aborts a transaction and replays its partitions from the committed offsets", name, e);
-            // if even the abort fails (e.g. a commit that timed out), the worker stops and health reports it
-            producer.abortTransaction();
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                // the producer is in an error state (e.g. the coordinator already aborted a transaction that timed out)
+                throw new ProducerUnusable(abortFailed);
+            }
             rewind();
             return false;
         }

@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import vn.guardian.contracts.GroupFailover;
 import vn.guardian.contracts.audio.AudioEvent;
 import vn.guardian.contracts.audio.CallStarted;
 import vn.guardian.contracts.serde.EventSerdes;
@@ -51,22 +52,23 @@ public final class WorkerClients {
 
     /** Checks, before the workers join, that no live member of the group already uses this replica's instance id. */
     public ReplicaGuard replicaGuard() {
-        Object session = consumerBase.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
-        // 45 s is Kafka's default session.timeout.ms
-        Duration sessionTimeout = Duration.ofMillis(session == null ? 45_000 : Long.parseLong(session.toString()));
+        Object session = GroupFailover.consumer(new HashMap<>(consumerBase)).get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+        Duration sessionTimeout = Duration.ofMillis(Long.parseLong(session.toString()));
         return new ReplicaGuard(replica, groupId, () -> Admin.create(adminBase), sessionTimeout);
     }
 
     /** A group member. Values stay bytes: the worker deserializes, so a poison record is dead-lettered, not fatal. */
     KafkaConsumer<String, byte[]> consumer(String worker) {
-        Map<String, Object> config = new HashMap<>(consumerBase);
+        // a crashed replica's partitions move after 6 s, not Kafka's 45 s: its live calls wait that long for verdicts
+        Map<String, Object> config = GroupFailover.consumer(new HashMap<>(consumerBase));
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // the run marker names this process, so a starting replica can tell a dead predecessor from a live duplicate
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + instanceId + "-" + worker + replica.runMarker());
         // a rebalance moves only the partitions that change owner, so other calls keep their recognizers
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        // static membership: a replica back within session.timeout.ms keeps its partitions, so a rolling restart
-        // moves no calls; the id must be unique per worker, hence instance-id plus worker name
+        // static membership: a replica back within session.timeout.ms keeps its partitions (a brief pause moves no
+        // calls); a stopping replica leaves the group at once (TranscriberWorker's close), so a rolling restart hands
+        // its calls over without waiting for the timeout; the id must be unique per worker, hence instance-id + worker
         config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, replica.groupInstanceId(worker));
         // audio of aborted ingest transactions never reaches a recognizer
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
@@ -83,7 +85,8 @@ public final class WorkerClients {
 
     /** The worker's producer; its transactional.id is stable across restarts so a restart fences the old one. */
     KafkaProducer<String, byte[]> transactionalProducer(String worker) {
-        Map<String, Object> config = new HashMap<>(producerBase);
+        // a crashed replica's open transaction stops blocking read_committed readers of guardian.transcripts after 5 s
+        Map<String, Object> config = GroupFailover.transactionalProducer(new HashMap<>(producerBase));
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, groupId + "-" + instanceId + "-" + worker);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, groupId + "-" + instanceId + "-" + worker + "-producer");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
