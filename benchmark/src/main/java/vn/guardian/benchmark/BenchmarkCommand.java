@@ -23,6 +23,7 @@ import vn.guardian.benchmark.live.FeedClock;
 import vn.guardian.benchmark.live.LiveLoad;
 import vn.guardian.benchmark.live.LiveRun;
 import vn.guardian.benchmark.memory.RecognizerMemory;
+import vn.guardian.benchmark.memory.RetirementSpeed;
 import vn.guardian.benchmark.pipeline.IngestClient;
 import vn.guardian.standalone.Pipeline;
 import vn.guardian.standalone.StandaloneSettings;
@@ -62,6 +63,11 @@ public final class BenchmarkCommand {
         if (args.length > 0 && args[0].equals("recognizer-memory")) {
             // native memory and speed of live channels over minutes of speech: Vosk alone, no pipeline
             RecognizerMemory.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("retirement-speed")) {
+            // what recognizer-retire-after costs in decoding speed, both sides on the same thread and audio
+            RetirementSpeed.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         BenchmarkOptions options;
