@@ -26,8 +26,11 @@ import org.vosk.Recognizer;
  */
 public final class RecognizerPool implements AutoCloseable {
 
-    /** The default of {@code guardian.transcriber.recognizer-retire-after}: see docs/benchmarks.md for the curve. */
-    public static final Duration RETIRE_AFTER = Duration.ofMinutes(30);
+    /**
+     * The default of {@code guardian.transcriber.recognizer-retire-after}: bounds a live channel near 260 MB at an
+     * estimated ~5 % of decoding speed; shorter bounds it lower but costs more (the curve: docs/benchmarks.md).
+     */
+    public static final Duration RETIRE_AFTER = Duration.ofMinutes(10);
 
     private final int max;
     private final Duration retireAfter;
