@@ -28,7 +28,7 @@ public final class RecognizerPool implements AutoCloseable {
 
     /**
      * The default of {@code guardian.transcriber.recognizer-retire-after}: bounds a live channel near 260 MB at an
-     * estimated ~5 % of decoding speed; shorter bounds it lower but costs more (the curve: docs/benchmarks.md).
+     * estimated 1-4 % of decoding speed; shorter bounds it lower but costs more (the curve: docs/benchmarks.md).
      */
     public static final Duration RETIRE_AFTER = Duration.ofMinutes(10);
 
