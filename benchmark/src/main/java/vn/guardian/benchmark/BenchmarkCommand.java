@@ -18,11 +18,14 @@ import org.springframework.util.FileSystemUtils;
 import vn.guardian.benchmark.audio.SampleCall;
 import vn.guardian.benchmark.cluster.ClusterBenchmark;
 import vn.guardian.benchmark.cluster.ClusterOptions;
+import vn.guardian.benchmark.audio.Workload;
 import vn.guardian.benchmark.live.CallFeed;
 import vn.guardian.benchmark.live.KafkaCallFeed;
 import vn.guardian.benchmark.live.FeedClock;
 import vn.guardian.benchmark.live.LiveLoad;
 import vn.guardian.benchmark.live.LiveRun;
+import vn.guardian.benchmark.memory.RecognizerMemory;
+import vn.guardian.benchmark.memory.RetirementSpeed;
 import vn.guardian.benchmark.pipeline.IngestClient;
 import vn.guardian.standalone.Pipeline;
 import vn.guardian.standalone.StandaloneSettings;
@@ -49,6 +52,9 @@ public final class BenchmarkCommand {
      */
     private static final int WARM_UP_RUNS = 2;
 
+    /** A corpus run holds minutes of stereo calls: room for a loaded machine. */
+    private static final long THROUGHPUT_TIMEOUT_MS = 900_000;
+
     private static final double[] LEVEL_FRACTIONS = {0.25, 0.5, 0.75, 1.0, 1.25};
 
     public static void main(String[] args) throws Exception {
@@ -60,6 +66,16 @@ public final class BenchmarkCommand {
         if (args.length > 0 && args[0].equals("search")) {
             // the analysts' search over a seeded database: its own mode, nothing of the pipeline runs
             SearchBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("recognizer-memory")) {
+            // native memory and speed of live channels over minutes of speech: Vosk alone, no pipeline
+            RecognizerMemory.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("retirement-speed")) {
+            // what recognizer-retire-after costs in decoding speed, both sides on the same thread and audio
+            RetirementSpeed.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("soak")) {
@@ -94,11 +110,12 @@ public final class BenchmarkCommand {
         Map<String, Object> machine = Machine.describe(cores);
         report.put("machine", machine);
         report.put("options", options);
-        List<SampleCall> samples = SampleCall.loadAll(options.samples());
-        log("Samples: " + samples.stream().map(s -> s.name() + " " + Format.number(s.seconds(), 1) + " s").toList());
+        Workload workload = Workload.load(options.samples(), options.copies());
+        log("Calls: " + workload.describe());
+        report.put("workload", workload.describe());
 
         // (1) raw limit, before the pipeline exists so nothing else competes for the cores
-        Stats.Spread raw = rawLimit(samples, options, cores);
+        Stats.Spread raw = rawLimit(workload, options, cores);
 
         Path dataDir = Files.createTempDirectory("guardian-benchmark-");
         try (ResourceMonitor monitor = new ResourceMonitor()) {
@@ -109,11 +126,11 @@ public final class BenchmarkCommand {
                 startup(pipeline);
                 IngestClient ingest = new IngestClient(pipeline.ingestUrl(), pipeline.settings().apiKey(), 4);
                 PipelineThroughput throughput = new PipelineThroughput(ingest, rows, 2 * cores);
-                log("Warm-up: every sample once, until it has as many verdict rows as Vosk alone gave " + expectedRows);
-                throughput.confirmExpectedRows(samples, expectedRows, 2_000, 180_000);
+                log("Warm-up: the first run's calls once each, until each has as many verdict rows as Vosk alone gave");
+                throughput.confirmExpectedRows(workload.distinctCalls(0), expectedRows, 2_000, 600_000);
                 report.put("verdictRowsPerSample", expectedRows);
-                Stats.Spread pipelineRate = throughput(throughput, samples, expectedRows, options, raw, monitor);
-                live(ingest, rows, expectedRows, samples, options, raw, monitor, pipeline);
+                Stats.Spread pipelineRate = throughput(throughput, workload, expectedRows, options, raw, monitor);
+                live(ingest, rows, expectedRows, liveCalls(workload), options, raw, monitor, pipeline);
                 targets(raw, pipelineRate);
             }
         } finally {
@@ -130,19 +147,22 @@ public final class BenchmarkCommand {
         return 0;
     }
 
-    private Stats.Spread rawLimit(List<SampleCall> samples, BenchmarkOptions options, int cores) throws Exception {
+    private Stats.Spread rawLimit(Workload workload, BenchmarkOptions options, int cores) throws Exception {
         Path cache = Path.of(System.getProperty("java.io.tmpdir"), "guardian-models");
         try (RawVosk vosk = RawVosk.load(cache)) {
-            log("Raw Vosk: warm-up");
-            expectedRows = vosk.run(samples, 1, cores).segmentsBySample();
+            // every raw run also counts the utterances of its calls: the verdict rows the pipeline must store
+            expectedRows = new TreeMap<>();
             for (int i = 0; i < WARM_UP_RUNS; i++) {
-                log("Raw Vosk warm-up run " + (i + 1) + ": " + Format.number(
-                        vosk.run(samples, options.copies(), cores).audioSecondsPerSecond(), 2) + " audio s/s");
+                RawVosk.Result warmUp = vosk.run(workload.run(i), cores);
+                expectedRows.putAll(warmUp.segmentsBySample());
+                log("Raw Vosk warm-up run " + (i + 1) + ": " + Format.number(warmUp.audioSecondsPerSecond(), 2)
+                        + " audio s/s");
             }
             double[] rates = new double[options.runs()];
             List<RawVosk.Result> results = new ArrayList<>();
             for (int i = 0; i < options.runs(); i++) {
-                RawVosk.Result result = vosk.run(samples, options.copies(), cores);
+                RawVosk.Result result = vosk.run(workload.run(WARM_UP_RUNS + i), cores);
+                expectedRows.putAll(result.segmentsBySample());
                 log("Raw Vosk run " + (i + 1) + ": " + Format.number(result.audioSecondsPerSecond(), 2) + " audio s/s");
                 results.add(result);
                 rates[i] = result.audioSecondsPerSecond();
@@ -150,8 +170,8 @@ public final class BenchmarkCommand {
             Stats.Spread spread = Stats.spread(rates);
             report.put("raw", Map.of("threads", cores, "modelLoadMs", vosk.modelLoadMs(), "runs", results,
                     "audioSecondsPerSecond", spread));
-            tables.add(new TextTable("(1) Raw limit: Vosk alone, " + cores + " threads, "
-                    + options.copies() + " copies of the samples per run, all open at once (a warm recognizer each)",
+            tables.add(new TextTable("(1) Raw limit: Vosk alone, " + cores + " threads, ingest's normalized audio; "
+                    + workload.describe() + "; all channels open at once (a warm recognizer each)",
                     "figure", "median (min-max)")
                     .row("audio s per wall s", Format.spread(spread, 2))
                     .row("audio s per run", Format.number(results.get(0).audioSeconds(), 1))
@@ -189,12 +209,13 @@ public final class BenchmarkCommand {
                 + pipeline.transcriberModelLoadMs() + " ms\n");
     }
 
-    private Stats.Spread throughput(PipelineThroughput throughput, List<SampleCall> samples,
+    private Stats.Spread throughput(PipelineThroughput throughput, Workload workload,
                                     Map<String, Integer> expectedRows, BenchmarkOptions options, Stats.Spread raw,
                                     ResourceMonitor monitor) throws Exception {
+        // run i posts the calls raw run i decoded: both sides see the same audio after the same warm-up
         for (int i = 0; i < WARM_UP_RUNS; i++) {
-            log("Throughput warm-up run " + (i + 1) + ": " + Format.number(throughput.run(samples, options.copies(),
-                    expectedRows, 300_000).audioSecondsPerSecond(), 2) + " audio s/s");
+            log("Throughput warm-up run " + (i + 1) + ": " + Format.number(throughput.run(workload.run(i),
+                    expectedRows, THROUGHPUT_TIMEOUT_MS).audioSecondsPerSecond(), 2) + " audio s/s");
         }
         monitor.resetPeaks();
         ResourceMonitor.Snapshot before = monitor.snapshot();
@@ -202,7 +223,8 @@ public final class BenchmarkCommand {
         double[] ratios = new double[options.runs()];
         List<PipelineThroughput.Result> results = new ArrayList<>();
         for (int i = 0; i < options.runs(); i++) {
-            PipelineThroughput.Result result = throughput.run(samples, options.copies(), expectedRows, 300_000);
+            PipelineThroughput.Result result = throughput.run(workload.run(WARM_UP_RUNS + i), expectedRows,
+                    THROUGHPUT_TIMEOUT_MS);
             log("Throughput run " + (i + 1) + ": " + Format.number(result.audioSecondsPerSecond(), 2)
                     + " audio s/s, " + result.rows() + "/" + result.expectedRows() + " rows");
             results.add(result);
@@ -231,6 +253,15 @@ public final class BenchmarkCommand {
         return rate;
     }
 
+    /**
+     * The calls the live callers take in turn: those whose rows the raw runs counted, shortest first, since every
+     * live run lasts until its longest call has been fed at real-time pace.
+     */
+    private List<SampleCall> liveCalls(Workload workload) {
+        return workload.calls().stream().filter(call -> expectedRows.containsKey(call.name()))
+                .sorted(java.util.Comparator.comparingDouble(SampleCall::seconds)).toList();
+    }
+
     private static String cpuTable(String title, Map<String, Double> cores) {
         TextTable table = new TextTable(title, "service (thread names in this JVM)", "cores");
         cores.forEach((service, used) -> table.row(service, Format.number(used, 2)));
@@ -249,7 +280,8 @@ public final class BenchmarkCommand {
         try (FeedClock verdictFeed = new FeedClock(pipeline.ingestUrl(), pipeline.settings().apiKey())) {
             log("Live feed: " + feed.describe() + "; verdicts also read from GET /v1/verdicts/stream");
             LiveLoad load = new LiveLoad(feed, rows, clock, expectedRows, verdictFeed);
-            double capacityCalls = raw.median(); // mono calls: one call at real time is one audio second per second
+            // a call at real time is one audio second per second per channel
+            double capacityCalls = raw.median() / samples.stream().mapToInt(SampleCall::channels).average().orElse(1);
             List<Integer> levels = new ArrayList<>(options.levels());
             if (levels.isEmpty()) {
                 TreeSet<Integer> derived = new TreeSet<>();

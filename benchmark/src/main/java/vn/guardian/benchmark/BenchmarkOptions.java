@@ -3,6 +3,7 @@ package vn.guardian.benchmark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import vn.guardian.benchmark.audio.Workload;
 import vn.guardian.embedded.EmbeddedKafka;
 
 /**
@@ -10,7 +11,8 @@ import vn.guardian.embedded.EmbeddedKafka;
  * [--live-seconds S] [--workers N] [--partitions N]}.
  *
  * @param runs        repetitions of every configuration (median and range are reported)
- * @param copies      copies of every sample per raw and throughput run
+ * @param samples     the corpus (default {@code benchmark/target/corpus}, made when missing) or a folder of WAVs
+ * @param copies      distinct corpus calls per raw and throughput run; with a plain folder, copies of all its WAVs
  * @param levels      concurrent live calls to try; empty: derived from the raw limit
  * @param liveSeconds wall time of one live run
  * @param workers     transcriber workers (consumer threads); 0: the transcriber's default, one per core
@@ -20,13 +22,13 @@ public record BenchmarkOptions(boolean quick, int runs, Path out, Path samples, 
                                double liveSeconds, int workers, int partitions) {
 
     public static final String USAGE = "java -jar benchmark/target/benchmark.jar [--quick] [--runs N] "
-            + "[--out target/benchmark.json] [--samples samples] [--copies N] [--levels 2,4,8] [--live-seconds S] [--workers N] [--partitions N]";
+            + "[--out target/benchmark.json] [--samples benchmark/target/corpus | samples] [--copies N] [--levels 2,4,8] [--live-seconds S] [--workers N] [--partitions N]";
 
     public static BenchmarkOptions parse(String... args) {
         boolean quick = List.of(args).contains("--quick");
         int runs = quick ? 1 : 3;
         Path out = Path.of("target/benchmark.json");
-        Path samples = Path.of("samples");
+        Path samples = Workload.DEFAULT_CORPUS;
         int copies = quick ? 1 : 4;
         List<Integer> levels = quick ? List.of(1, 2) : List.of();
         double liveSeconds = quick ? 8 : 20;

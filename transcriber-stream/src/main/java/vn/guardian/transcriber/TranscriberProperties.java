@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.voskmodels.VoskModels;
 
 /**
@@ -23,12 +24,16 @@ import vn.guardian.voskmodels.VoskModels;
  * @param maxTransactionTime     decoding a worker does before it commits its Kafka transaction; bounds how long a
  *                               finished segment waits to become visible when the worker has a backlog
  * @param decodeThreads          threads running Vosk for all workers of the replica, each channel in order
+ * @param recognizerRetireAfter  audio one native recognizer decodes before it is replaced at the next utterance
+ *                               boundary of its call, or freed instead of kept warm after it: bounds the memory of a
+ *                               recognizer, whose expanded decoding graph grows with the speech it hears
  */
 @ConfigurationProperties("guardian.transcriber")
 public record TranscriberProperties(Map<String, String> models, Integer workers, String groupId, String instanceId,
                                     Integer maxRecognizers, String modelCacheDir,
                                     Duration partialInterval, Duration recognizerIdleTimeout,
-                                    Duration maxTransactionTime, Integer decodeThreads) {
+                                    Duration maxTransactionTime, Integer decodeThreads,
+                                    Duration recognizerRetireAfter) {
 
     public TranscriberProperties {
         Map<String, String> withDefault = new HashMap<>();
@@ -53,6 +58,11 @@ public record TranscriberProperties(Map<String, String> models, Integer workers,
         if (recognizerIdleTimeout.isNegative() || recognizerIdleTimeout.isZero()) {
             throw new IllegalArgumentException("guardian.transcriber.recognizer-idle-timeout=" + recognizerIdleTimeout
                     + "; set a positive duration such as 5m");
+        }
+        recognizerRetireAfter = recognizerRetireAfter == null ? RecognizerPool.RETIRE_AFTER : recognizerRetireAfter;
+        if (recognizerRetireAfter.isNegative() || recognizerRetireAfter.isZero()) {
+            throw new IllegalArgumentException("guardian.transcriber.recognizer-retire-after=" + recognizerRetireAfter
+                    + "; set a positive duration of audio such as " + RecognizerPool.RETIRE_AFTER.toMinutes() + "m");
         }
         decodeThreads = decodeThreads == null ? Runtime.getRuntime().availableProcessors() : decodeThreads;
         if (decodeThreads < 1) {

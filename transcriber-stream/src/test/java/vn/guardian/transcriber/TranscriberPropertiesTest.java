@@ -33,10 +33,10 @@ class TranscriberPropertiesTest {
     }
 
     private static TranscriberProperties withMaxTransactionTime(Duration maxTransactionTime) {
-        return new TranscriberProperties(null, 1, null, "test", null, null, null, null, maxTransactionTime, null);
+        return new TranscriberProperties(null, 1, null, "test", null, null, null, null, maxTransactionTime, null, null);
     }
 
     private static TranscriberProperties withDecodeThreads(Integer decodeThreads) {
-        return new TranscriberProperties(null, 1, null, "test", null, null, null, null, null, decodeThreads);
+        return new TranscriberProperties(null, 1, null, "test", null, null, null, null, null, decodeThreads, null);
     }
 }

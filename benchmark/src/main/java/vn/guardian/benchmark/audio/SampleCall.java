@@ -1,99 +1,103 @@
 package vn.guardian.benchmark.audio;
 
-import vn.guardian.contracts.audio.ModelFormat;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
+import org.springframework.web.ErrorResponseException;
 import vn.guardian.contracts.audio.AudioChunk;
+import vn.guardian.contracts.audio.ModelFormat;
+import vn.guardian.ingest.audio.AudioFormat;
+import vn.guardian.ingest.audio.CallNormalizer;
+import vn.guardian.ingest.audio.WavAudio;
+import vn.guardian.ingest.audio.WavParser;
 
 /**
- * One sample call in the model's own format (16 kHz, 16-bit PCM, mono), so ingest passes the audio through
- * unchanged and the raw run decodes exactly the samples the pipeline decodes, in the same 250 ms chunks.
+ * One call as a feed sends it (a WAV in any format ingest accepts: PCM, G.711 mu-law or A-law, mono or stereo,
+ * 8..48 kHz), and the audio the transcriber receives for it: ingest's own {@link CallNormalizer} decodes, splits the
+ * channels and resamples each to the model's rate in the same 250 ms chunks, so the raw run decodes exactly what the
+ * pipeline decodes.
  */
-public record SampleCall(String name, byte[] wav, byte[] pcm) {
+public record SampleCall(String name, byte[] wav, WavAudio audio) {
 
     /** Ingest's default {@code guardian.ingest.chunk-duration}, and the live feed's chunk. */
     public static final int CHUNK_MS = 250;
-    public static final int CHUNK_BYTES = ModelFormat.SAMPLE_RATE * CHUNK_MS / 1000 * 2;
+    /** Samples per normalized chunk, at the model's rate. */
+    public static final int CHUNK_SAMPLES = ModelFormat.SAMPLE_RATE * CHUNK_MS / 1000;
 
-    /** The WAV's PCM, or empty with the reason printed when it is not 16 kHz 16-bit mono PCM. */
+    /** The WAV, checked by ingest's own parser; an error names the file and what ingest would answer. */
     public static SampleCall load(Path file) throws IOException {
         byte[] wav = Files.readAllBytes(file);
-        ByteBuffer in = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
-        if (wav.length < 12 || in.getInt(0) != 0x46464952 || in.getInt(8) != 0x45564157) {
-            throw new IOException(file + " is not a RIFF/WAVE file");
+        try {
+            return new SampleCall(file.getFileName().toString(), wav, WavParser.parse(wav));
+        } catch (ErrorResponseException e) {
+            throw new IOException(file + " would be refused by ingest: " + e.getBody().getDetail() + "; regenerate it "
+                    + "(benchmark/corpus/make-corpus.py or samples/make-samples.sh)", e);
         }
-        int at = 12;
-        int format = -1;
-        int channels = -1;
-        int rate = -1;
-        int bits = -1;
-        while (at + 8 <= wav.length) {
-            int id = in.getInt(at);
-            int size = in.getInt(at + 4);
-            if (id == 0x20746d66) { // "fmt "
-                format = in.getShort(at + 8);
-                channels = in.getShort(at + 10);
-                rate = in.getInt(at + 12);
-                bits = in.getShort(at + 22);
-            } else if (id == 0x61746164) { // "data"
-                if (format != 1 || channels != 1 || rate != ModelFormat.SAMPLE_RATE || bits != 16) {
-                    return null;
-                }
-                int end = Math.min(wav.length, at + 8 + size);
-                return new SampleCall(file.getFileName().toString(), wav, Arrays.copyOfRange(wav, at + 8, end & ~1));
-            }
-            at += 8 + size + (size & 1);
-        }
-        throw new IOException(file + " has no data chunk");
     }
 
-    /** Every 16 kHz mono {@code *.wav} in the folder, by name; other formats are named and skipped. */
-    public static List<SampleCall> loadAll(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("--samples " + dir + " is not a folder; run from the repository root or pass "
-                    + "--samples <folder with *.wav>");
-        }
+    /** The files in order; every one must be a WAV ingest accepts. */
+    public static List<SampleCall> loadAll(List<Path> files) throws IOException {
         List<SampleCall> calls = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".wav")).sorted().toList()) {
-                SampleCall call = load(file);
-                if (call == null) {
-                    System.err.println("[benchmark] skipping " + file + ": not 16 kHz 16-bit mono PCM, so ingest would "
-                            + "resample it and the raw run would not decode the same audio");
-                } else {
-                    calls.add(call);
-                }
-            }
-        }
-        if (calls.isEmpty()) {
-            throw new IOException("No 16 kHz mono *.wav in " + dir + "; make them with samples/make-samples.sh");
+        for (Path file : files) {
+            calls.add(load(file));
         }
         return List.copyOf(calls);
     }
 
+    public AudioFormat format() {
+        return audio.format();
+    }
+
+    public int channels() {
+        return audio.channels();
+    }
+
+    /** The call's length: wall time at real-time pace. */
     public double seconds() {
-        return pcm.length / 2.0 / ModelFormat.SAMPLE_RATE;
+        return (double) audio.frames() / audio.sampleRate();
     }
 
+    /** Audio the transcriber decodes for this call: every channel's length. */
+    public double audioSeconds() {
+        return seconds() * channels();
+    }
+
+    /**
+     * The chunks ingest publishes for this call, all channels interleaved as ingest interleaves them; the whole
+     * recording is pushed once and flushed, as {@code POST /v1/recordings} does (a stream fed in pieces comes out
+     * sample for sample the same).
+     */
+    public List<AudioChunk> normalizedChunks(String callId) {
+        CallNormalizer normalizer = new CallNormalizer(callId, audio.format(), ModelFormat.SAMPLE_RATE, CHUNK_SAMPLES);
+        List<AudioChunk> chunks = new ArrayList<>(normalizer.push(audio.bytes(), audio.dataOffset(), audio.frames(), 0));
+        chunks.addAll(normalizer.flush(0));
+        return chunks;
+    }
+
+    /** Source frames in one live chunk of 250 ms. */
+    private int framesPerChunk() {
+        return audio.sampleRate() * CHUNK_MS / 1000;
+    }
+
+    /** Live chunks of 250 ms of source audio (the last one shorter). */
     public int chunkCount() {
-        return (pcm.length + CHUNK_BYTES - 1) / CHUNK_BYTES;
+        return (audio.frames() + framesPerChunk() - 1) / framesPerChunk();
     }
 
-    /** The {@code seq}-th 250 ms of audio (the last one shorter). */
+    /** The {@code seq}-th 250 ms of the source audio, in the source format, as a live feed PUTs it. */
     public byte[] chunkBytes(int seq) {
-        int from = seq * CHUNK_BYTES;
-        return Arrays.copyOfRange(pcm, from, Math.min(pcm.length, from + CHUNK_BYTES));
+        int frameBytes = audio.format().frameBytes();
+        int from = audio.dataOffset() + seq * framesPerChunk() * frameBytes;
+        int to = audio.dataOffset() + Math.min(audio.frames(), (seq + 1) * framesPerChunk()) * frameBytes;
+        return Arrays.copyOfRange(audio.bytes(), from, to);
     }
 
-    /** The chunk as ingest publishes it. */
-    public AudioChunk chunk(String callId, int seq, long ingestedAt) {
-        return new AudioChunk(callId, 0, seq, (long) seq * CHUNK_BYTES / 2, ModelFormat.SAMPLE_RATE, ingestedAt, chunkBytes(seq));
+    @Override
+    public String toString() {
+        return name + " (" + audio.format().encoding().apiName() + " " + audio.sampleRate() + " Hz x" + channels() + ", "
+                + String.format("%.1f", seconds()) + " s)";
     }
 }

@@ -1,32 +1,36 @@
 package vn.guardian.benchmark.live;
 
-import vn.guardian.contracts.audio.ModelFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import vn.guardian.benchmark.audio.SampleCall;
-import vn.guardian.standalone.StandaloneSettings;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.audio.AudioEvent;
 import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.audio.CallStarted;
-import vn.guardian.contracts.audio.SourceFormat;
+import vn.guardian.contracts.audio.ModelFormat;
+import vn.guardian.ingest.audio.CallNormalizer;
+import vn.guardian.standalone.StandaloneSettings;
 import vn.guardian.contracts.serde.AudioEventSerde;
 
 /**
  * For an ingest without the live API: produces CallStarted, AudioChunk ({@code ingestedAt} = now) and CallEnded to
- * {@code guardian.audio} directly, with ingest's producer settings (idempotent, acks=all, linger 5 ms). Ingest's
- * HTTP handling is then not part of the latency.
+ * {@code guardian.audio} directly, with ingest's producer settings (idempotent, acks=all, linger 5 ms), the audio
+ * normalized by ingest's own {@link CallNormalizer}. Ingest's HTTP handling is then not part of the latency.
  */
 public final class KafkaCallFeed implements CallFeed, AutoCloseable {
 
     private final Producer<String, AudioEvent> producer;
+    /** Each open call's normalizer: its filters and chunker carry over from one live chunk to the next. */
+    private final Map<String, CallNormalizer> normalizers = new ConcurrentHashMap<>();
 
     public KafkaCallFeed(String bootstrapServers) {
         this.producer = new KafkaProducer<>(Map.of(
@@ -48,31 +52,47 @@ public final class KafkaCallFeed implements CallFeed, AutoCloseable {
     @Override
     public CompletableFuture<String> start(SampleCall sample) {
         String callId = UUID.randomUUID().toString();
-        return send(callId, new CallStarted(callId, StandaloneSettings.LOCAL_TENANT, "en",
-                new SourceFormat("pcm_s16le", ModelFormat.SAMPLE_RATE, 1), List.of("mono"), ModelFormat.SAMPLE_RATE,
-                Map.of(), System.currentTimeMillis())).thenApply(ignored -> callId);
+        normalizers.put(callId, new CallNormalizer(callId, sample.format(), ModelFormat.SAMPLE_RATE,
+                SampleCall.CHUNK_SAMPLES));
+        List<String> roles = sample.channels() == 2 ? List.of("agent", "customer") : List.of("mono");
+        return send(callId, List.of(new CallStarted(callId, StandaloneSettings.LOCAL_TENANT, "en",
+                sample.format().sourceFormat(), roles, ModelFormat.SAMPLE_RATE, Map.of(), System.currentTimeMillis())))
+                .thenApply(ignored -> callId);
     }
 
     @Override
     public CompletableFuture<Void> chunk(String callId, SampleCall sample, int seq) {
-        return send(callId, sample.chunk(callId, seq, System.currentTimeMillis()));
+        byte[] audio = sample.chunkBytes(seq);
+        long now = System.currentTimeMillis();
+        CallNormalizer normalizer = normalizers.get(callId);
+        List<AudioEvent> chunks = new ArrayList<>(normalizer.push(audio, 0, audio.length / sample.format().frameBytes(), now));
+        if (seq == sample.chunkCount() - 1) {
+            chunks.addAll(normalizer.flush(now)); // the call's last audio: the filters' tails and the short chunks
+        }
+        return send(callId, chunks);
     }
 
     @Override
     public CompletableFuture<Void> end(String callId) {
-        return send(callId, new CallEnded(callId, StandaloneSettings.LOCAL_TENANT, "completed", System.currentTimeMillis()));
+        normalizers.remove(callId);
+        return send(callId, List.of(new CallEnded(callId, StandaloneSettings.LOCAL_TENANT, "completed",
+                System.currentTimeMillis())));
     }
 
-    private CompletableFuture<Void> send(String callId, AudioEvent event) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(Topics.AUDIO, callId, event), (metadata, error) -> {
-            if (error == null) {
-                acked.complete(null);
-            } else {
-                acked.completeExceptionally(error);
-            }
-        });
-        return acked;
+    private CompletableFuture<Void> send(String callId, List<? extends AudioEvent> events) {
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (AudioEvent event : events) {
+            CompletableFuture<Void> acked = new CompletableFuture<>();
+            producer.send(new ProducerRecord<>(Topics.AUDIO, callId, event), (metadata, error) -> {
+                if (error == null) {
+                    acked.complete(null);
+                } else {
+                    acked.completeExceptionally(error);
+                }
+            });
+            acks.add(acked);
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
     @Override

@@ -76,17 +76,20 @@ public final class IngestClient implements vn.guardian.benchmark.live.CallFeed {
         }
     }
 
-    /** {@code POST /v1/calls} as 16 kHz mono PCM; completes with the callId. */
+    /** {@code POST /v1/calls} in the sample's own format (16 kHz mono PCM without one); completes with the callId. */
     @Override
     public CompletableFuture<String> start(SampleCall sample) {
-        String body = "{\"language\":\"en\",\"format\":{\"encoding\":\"pcm_s16le\",\"sampleRate\":"
-                + ModelFormat.SAMPLE_RATE + ",\"channels\":1}}";
+        String encoding = sample == null ? "pcm_s16le" : sample.format().encoding().apiName();
+        int rate = sample == null ? ModelFormat.SAMPLE_RATE : sample.format().sampleRate();
+        int channels = sample == null ? 1 : sample.channels();
+        String body = "{\"language\":\"en\",\"format\":{\"encoding\":\"" + encoding + "\",\"sampleRate\":"
+                + rate + ",\"channels\":" + channels + "}}";
         return send("/v1/calls", request -> request.header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)))
                 .thenApply(response -> callId(expect(response, 201, "POST /v1/calls")));
     }
 
-    /** {@code PUT /v1/calls/{callId}/chunks/{seq}}; completes when ingest acknowledged (after Kafka did). */
+    /** {@code PUT /v1/calls/{callId}/chunks/{seq}} with 250 ms of source audio; completes once ingest acknowledged. */
     @Override
     public CompletableFuture<Void> chunk(String callId, SampleCall sample, int seq) {
         byte[] audio = sample.chunkBytes(seq);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,8 +21,8 @@ import vn.guardian.transcriber.recognition.ChannelRecognizer;
 import vn.guardian.transcriber.recognition.RecognizerPool;
 
 /**
- * The machine's ceiling: Vosk alone, no Kafka, no database. Every channel of every copy of the samples is decoded
- * by the transcriber's own {@link ChannelRecognizer} in the same 250 ms chunks ingest produces, by as many threads
+ * The machine's ceiling: Vosk alone, no Kafka, no database. Every channel of every call of a run is decoded by the
+ * transcriber's own {@link ChannelRecognizer} in the same 16 kHz 250 ms chunks ingest produces, by as many threads
  * as there are cores. Recognizers come from a {@link RecognizerPool} kept across runs, as in the transcriber, so
  * the ceiling enjoys the same warm recognizers the pipeline does.
  */
@@ -51,24 +52,26 @@ public final class RawVosk implements AutoCloseable {
     }
 
     /**
-     * Decodes {@code copies} of every sample with {@code threads} threads; returns audio seconds per wall second and
-     * the utterances (TranscriptSegments) each sample yields, which is what the pipeline must store for it. As in the
-     * pipeline's throughput run, all channels are open at once, each with its own recognizer from the pool, and the
-     * threads take them in turn one chunk at a time.
+     * Decodes the calls of one run with {@code threads} threads; returns audio seconds (every channel's) per wall
+     * second and the utterances (TranscriptSegments) each call yields, which is what the pipeline must store for it.
+     * Each call is first normalized by ingest's own code (G.711 decode, channel split, resampling to the model's
+     * rate, 250 ms chunks), outside the timed part. As in the pipeline's throughput run, all call channels are open
+     * at once, each with its own recognizer from the pool, and the threads take them in turn one chunk at a time.
      */
-    public Result run(List<SampleCall> samples, int copies, int threads) throws InterruptedException {
+    public Result run(List<SampleCall> calls, int threads) throws InterruptedException {
         ConcurrentLinkedQueue<Channel> work = new ConcurrentLinkedQueue<>();
-        Map<String, Integer> segmentsBySample = new ConcurrentSkipListMap<>();
+        Map<String, Integer> segmentsByCall = new ConcurrentSkipListMap<>();
         double audioSeconds = 0;
-        for (int copy = 0; copy < copies; copy++) {
-            for (SampleCall sample : samples) {
-                List<AudioChunk> chunks = new ArrayList<>();
-                for (int seq = 0; seq < sample.chunkCount(); seq++) {
-                    chunks.add(sample.chunk("raw-" + copy + "-" + sample.name(), seq, 0));
-                }
-                work.add(new Channel(sample.name(), chunks));
-                audioSeconds += sample.seconds();
+        for (int entry = 0; entry < calls.size(); entry++) {
+            SampleCall call = calls.get(entry);
+            String callId = "raw-" + entry + "-" + call.name();
+            Map<Integer, List<AudioChunk>> byChannel = new TreeMap<>();
+            for (AudioChunk chunk : call.normalizedChunks(callId)) {
+                byChannel.computeIfAbsent(chunk.channel(), c -> new ArrayList<>()).add(chunk);
             }
+            byChannel.values().forEach(chunks -> work.add(new Channel(callId, chunks)));
+            segmentsByCall.put(callId, 0);
+            audioSeconds += call.audioSeconds();
         }
         AtomicInteger open = new AtomicInteger(work.size());
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -86,7 +89,7 @@ public final class RawVosk implements AutoCloseable {
                         if (channel.decodeNext()) {
                             work.add(channel);
                         } else {
-                            segmentsBySample.put(channel.sample, channel.segments);
+                            segmentsByCall.merge(channel.callId, channel.segments, Integer::sum);
                             open.decrementAndGet();
                         }
                     } catch (Exception | Error e) {
@@ -105,19 +108,23 @@ public final class RawVosk implements AutoCloseable {
             work.forEach(Channel::close);
             throw new IllegalStateException("Raw Vosk decoding failed: " + failure.get(), failure.get());
         }
+        // a call's rows are the utterances of all its channels; copies of a sample yield the same count
+        Map<String, Integer> segmentsBySample = new TreeMap<>();
+        segmentsByCall.forEach((callId, segments) ->
+                segmentsBySample.put(callId.substring(callId.indexOf('-', 4) + 1), segments));
         return new Result(audioSeconds, wallSeconds, audioSeconds / wallSeconds, Map.copyOf(segmentsBySample));
     }
 
     /** One call channel of a run: its chunks, the next to decode, and the recognizer it borrowed. */
     private final class Channel implements AutoCloseable {
-        final String sample;
+        final String callId;
         final List<AudioChunk> chunks;
         int next;
         int segments;
         ChannelRecognizer recognizer;
 
-        Channel(String sample, List<AudioChunk> chunks) {
-            this.sample = sample;
+        Channel(String callId, List<AudioChunk> chunks) {
+            this.callId = callId;
             this.chunks = chunks;
         }
 
@@ -126,7 +133,7 @@ public final class RawVosk implements AutoCloseable {
             AudioChunk chunk = chunks.get(next++);
             if (recognizer == null) {
                 recognizer = recognizers.open(model, ModelFormat.SAMPLE_RATE,
-                        new ChannelRecognizer.Identity(chunk.callId(), "raw", chunk.channel(), "mono", "en"));
+                        new ChannelRecognizer.Identity(chunk.callId(), "raw", chunk.channel(), "channel-" + chunk.channel(), "en"));
             }
             segments += recognizer.accept(chunk).isPresent() ? 1 : 0;
             if (next < chunks.size()) {

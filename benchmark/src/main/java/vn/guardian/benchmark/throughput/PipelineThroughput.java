@@ -62,18 +62,16 @@ public final class PipelineThroughput {
         }
     }
 
-    /** One run: {@code copies} of every sample posted at once (at most {@code inFlight} requests open). */
-    public Result run(List<SampleCall> samples, int copies, Map<String, Integer> expectedRows, long timeoutMs)
-            throws Exception {
+    /**
+     * One run: the run's calls posted at once (at most {@code inFlight} requests open). Audio seconds count every
+     * channel, as the raw run does.
+     */
+    public Result run(List<SampleCall> work, Map<String, Integer> expectedRows, long timeoutMs) throws Exception {
         double audioSeconds = 0;
         int expected = 0;
-        List<SampleCall> work = new ArrayList<>();
-        for (int copy = 0; copy < copies; copy++) {
-            for (SampleCall sample : samples) {
-                work.add(sample);
-                audioSeconds += sample.seconds();
-                expected += expectedRows.get(sample.name());
-            }
+        for (SampleCall sample : work) {
+            audioSeconds += sample.audioSeconds();
+            expected += expectedRows.get(sample.name());
         }
         Semaphore open = new Semaphore(inFlight);
         List<CompletableFuture<String>> calls = new ArrayList<>();

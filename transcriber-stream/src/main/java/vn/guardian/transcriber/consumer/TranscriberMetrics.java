@@ -2,6 +2,7 @@ package vn.guardian.transcriber.consumer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,6 +40,10 @@ public final class TranscriberMetrics {
                 .register(registry);
         Gauge.builder("guardian.transcriber.recognizers.warm", recognizers, RecognizerPool::warm)
                 .description("Finished Vosk recognizers kept for the next calls (freed after the idle timeout)")
+                .register(registry);
+        FunctionCounter.builder("guardian.transcriber.recognizers.retired", recognizers, RecognizerPool::retired)
+                .description("Vosk recognizers freed after decoding recognizer-retire-after of audio (replaced "
+                        + "mid-call at an utterance boundary, or not kept warm after their call)")
                 .register(registry);
         this.chunks = Counter.builder("guardian.transcriber.chunks")
                 .description("Audio chunks fed to a recognizer").register(registry);

@@ -1,6 +1,7 @@
 package vn.guardian.transcriber.recognition;
 
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,11 +27,15 @@ public final class ChannelRecognizer implements AutoCloseable {
 
     private final RecognizerPool pool;
     private final Model model;
-    private final Recognizer recognizer;
+    /** Replaced by a new one at an utterance boundary once it is due for retirement (its graph cache has grown). */
+    private Recognizer recognizer;
     private final Identity identity;
     private final int sampleRate;
-    /** Samples the native recognizer decoded before this channel: Vosk counts word times from its very first. */
-    private final long samplesBefore;
+    /**
+     * Samples the native recognizer decoded before this channel's first: Vosk counts word times from its very first.
+     * Negative after a replacement: the channel's samples decoded before the new recognizer's first.
+     */
+    private long samplesBefore;
     /** Samples it decoded in all, this channel's included. */
     private long samplesFed;
     /** Audio time (ms) of this channel's first sample fed. */
@@ -81,7 +86,34 @@ public final class ChannelRecognizer implements AutoCloseable {
         if (!endOfUtterance) {
             return Optional.empty();
         }
-        return segment(recognizer.getResult(), chunk.ingestedAt());
+        Optional<TranscriptSegment> segment = segment(recognizer.getResult(), chunk.ingestedAt());
+        if (pool.dueForRetirement(samplesFed, sampleRate)) {
+            replaceRecognizer(chunk);
+        }
+        return segment;
+    }
+
+    /**
+     * Swaps in a new native recognizer at this utterance boundary and feeds it the chunk that closed the utterance
+     * again: the old one may not have decoded that chunk's last frames yet, and they must not be lost. That chunk
+     * ends in the silence that closed the utterance, so the new recognizer hears no words twice.
+     */
+    private void replaceRecognizer(AudioChunk closing) {
+        long channelSamples = samplesFed - samplesBefore;
+        int closingSamples = closing.pcm().length / 2;
+        try {
+            recognizer = pool.replace(model, recognizer, sampleRate);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            throw new IllegalStateException("could not replace the recognizer of call " + identity.callId()
+                    + " channel " + identity.channel() + ": " + e.getMessage(), e);
+        }
+        samplesBefore = -(channelSamples - closingSamples);
+        samplesFed = 0;
+        if (recognizer.acceptWaveForm(closing.pcm(), closing.pcm().length)) {
+            recognizer.getResult(); // silence only: nothing to publish, and the next utterance starts afresh
+        }
+        samplesFed += closingSamples;
     }
 
     /** The current hypothesis for the open utterance, if it has words; call after {@link #accept} returned empty. */

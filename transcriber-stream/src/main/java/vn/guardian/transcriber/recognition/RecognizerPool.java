@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.vosk.Model;
 import org.vosk.Recognizer;
 
@@ -17,17 +18,24 @@ import org.vosk.Recognizer;
  *
  * <p>Why warm: a Vosk recognizer composes its decoding graph lazily and keeps what it expanded, so one that has
  * decoded speech before decodes new speech 2.5-4x faster than a new one (docs/benchmarks.md). A recognizer
- * idle for {@code recognizer-idle-timeout} is freed, so memory follows the load back down, and one that has
- * decoded {@link #RETIRE_AFTER} of audio is freed instead of kept, since its graph cache keeps growing.
+ * idle for {@code recognizer-idle-timeout} is freed, so memory follows the load back down.
+ *
+ * <p>Why retire: that expanded graph keeps growing with new speech. A recognizer that has decoded
+ * {@code recognizer-retire-after} of audio is replaced by a new one at the next utterance boundary of its call
+ * ({@link ChannelRecognizer}), and freed instead of kept when its call ends, which bounds a live channel's memory.
  */
 public final class RecognizerPool implements AutoCloseable {
 
-    /** A recognizer's expanded graph keeps growing slowly with new speech; retire it after this much audio. */
-    static final Duration RETIRE_AFTER = Duration.ofMinutes(30);
+    /**
+     * The default of {@code guardian.transcriber.recognizer-retire-after}: bounds a live channel near 260 MB at an
+     * estimated 1-4 % of decoding speed; shorter bounds it lower but costs more (the curve: docs/benchmarks.md).
+     */
+    public static final Duration RETIRE_AFTER = Duration.ofMinutes(10);
 
     private final int max;
     private final Duration retireAfter;
     private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong retired = new AtomicLong();
     /** Finished recognizers per model, most recently used first. */
     private final Map<Model, Deque<Warm>> warm = new HashMap<>();
     private boolean closed;
@@ -39,7 +47,12 @@ public final class RecognizerPool implements AutoCloseable {
         this(max, RETIRE_AFTER);
     }
 
-    RecognizerPool(int max, Duration retireAfter) {
+    /** @param retireAfter audio a native recognizer decodes before it is replaced (live) or freed (after its call) */
+    public RecognizerPool(int max, Duration retireAfter) {
+        if (retireAfter.isNegative() || retireAfter.isZero()) {
+            throw new IllegalArgumentException("guardian.transcriber.recognizer-retire-after=" + retireAfter
+                    + "; set a positive duration of audio such as 30m");
+        }
         this.max = max;
         this.retireAfter = retireAfter;
     }
@@ -69,9 +82,26 @@ public final class RecognizerPool implements AutoCloseable {
         if (reused != null) {
             return new ChannelRecognizer(this, model, reused.recognizer(), reused.samplesFed(), sampleRate, identity);
         }
+        return new ChannelRecognizer(this, model, newRecognizer(model, sampleRate), 0, sampleRate, identity);
+    }
+
+    private static Recognizer newRecognizer(Model model, int sampleRate) throws IOException {
         Recognizer recognizer = new Recognizer(model, sampleRate);
         recognizer.setWords(true);
-        return new ChannelRecognizer(this, model, recognizer, 0, sampleRate, identity);
+        return recognizer;
+    }
+
+    /** Whether a recognizer that has decoded {@code samplesFed} samples is due to be replaced. */
+    boolean dueForRetirement(long samplesFed, int sampleRate) {
+        return samplesFed > retireAfter.toMillis() * sampleRate / 1000;
+    }
+
+    /** Frees a live channel's recognizer at an utterance boundary and makes its successor (under the same cap slot). */
+    Recognizer replace(Model model, Recognizer retiring, int sampleRate) throws IOException {
+        Recognizer successor = newRecognizer(model, sampleRate); // first: if this fails, the caller still owns its own
+        retiring.close();
+        retired.incrementAndGet();
+        return successor;
     }
 
     private synchronized Warm takeWarm(Model model) {
@@ -88,7 +118,10 @@ public final class RecognizerPool implements AutoCloseable {
 
     /** Keeps a finalized recognizer for the next call of the same model, unless it is due for retirement. */
     synchronized void giveBack(Model model, Recognizer recognizer, long samplesFed, int sampleRate) {
-        if (closed || samplesFed > retireAfter.toMillis() * sampleRate / 1000) {
+        if (closed || dueForRetirement(samplesFed, sampleRate)) {
+            if (!closed) {
+                retired.incrementAndGet();
+            }
             recognizer.close();
             return;
         }
@@ -127,6 +160,16 @@ public final class RecognizerPool implements AutoCloseable {
     /** The cap, guardian.transcriber.max-recognizers. */
     public int max() {
         return max;
+    }
+
+    /** Recognizers freed for the audio they had decoded ({@code recognizer-retire-after}), in calls or after them. */
+    public long retired() {
+        return retired.get();
+    }
+
+    /** {@code guardian.transcriber.recognizer-retire-after}. */
+    public Duration retireAfter() {
+        return retireAfter;
     }
 
     /** Recognizers reserved by open calls. */

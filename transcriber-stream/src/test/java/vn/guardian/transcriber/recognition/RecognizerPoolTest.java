@@ -68,8 +68,12 @@ class RecognizerPoolTest {
             talk(recognizer); // 5.4 s of speech
             assertThat(pool.warm()).isEqualTo(1);
 
-            talk(pool.open(english, Speech.SAMPLE_RATE, CALL)); // now 10.7 s in its life
+            ChannelRecognizer again = pool.open(english, Speech.SAMPLE_RATE, CALL);
+            // 3 s into an utterance, 8.4 s in its life: no utterance boundary came to replace it during the call
+            Speech.chunks(Speech.NEED_HELP, "call", 0, 0).subList(0, 12).forEach(again::accept);
+            again.close();
             assertThat(pool.warm()).as("its growing graph cache is freed").isZero();
+            assertThat(pool.retired()).isEqualTo(1);
         }
     }
 
