@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import vn.guardian.benchmark.Machine;
 import vn.guardian.benchmark.audio.SampleCall;
+import vn.guardian.benchmark.audio.Workload;
 import vn.guardian.benchmark.pipeline.IngestClient;
 import vn.guardian.benchmark.raw.RawVosk;
 import vn.guardian.benchmark.report.Format;
@@ -116,7 +117,7 @@ public final class ChaosCommand {
     /** Runs every fault of {@code options} against the local cluster and prints the table. */
     public static List<FaultResult> run(Options options) throws Exception {
         LocalCluster cluster = new LocalCluster(options.script(), options.work());
-        List<SampleCall> samples = SampleCall.loadAll(options.samples()).stream()
+        List<SampleCall> samples = Workload.load(options.samples(), 1).calls().stream()
                 .filter(sample -> sample.seconds() <= options.maxCallSeconds()).toList();
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("no sample in " + options.samples() + " is at most "
@@ -125,7 +126,7 @@ public final class ChaosCommand {
         Map<String, Integer> expected;
         try (RawVosk vosk = RawVosk.load(Path.of(System.getProperty("java.io.tmpdir"), "guardian-models"))) {
             // Vosk is deterministic on the same 250 ms chunks: what it yields alone is what every call must store
-            expected = vosk.run(samples, 1, Runtime.getRuntime().availableProcessors()).segmentsBySample();
+            expected = vosk.run(samples, Runtime.getRuntime().availableProcessors()).segmentsBySample();
         }
         log("Samples and their utterances (Vosk alone): " + expected + "; seed " + options.seed());
         Random random = new Random(options.seed());

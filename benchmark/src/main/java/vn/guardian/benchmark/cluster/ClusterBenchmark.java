@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import vn.guardian.benchmark.BenchmarkOptions;
 import vn.guardian.benchmark.Machine;
 import vn.guardian.benchmark.audio.SampleCall;
+import vn.guardian.benchmark.audio.Workload;
 import vn.guardian.benchmark.live.FeedClock;
 import vn.guardian.benchmark.live.LiveLoad;
 import vn.guardian.benchmark.live.LiveRun;
@@ -62,7 +63,8 @@ public final class ClusterBenchmark {
         report.put("machine", machine);
         report.put("cluster", cluster);
         report.put("options", options);
-        List<SampleCall> samples = SampleCall.loadAll(options.samples());
+        // the same calls every run: options.copies() copies of each sample, or that many corpus calls
+        List<SampleCall> samples = Workload.load(options.samples(), options.copies()).run(0);
         int cpus = cluster.cpuCount();
         RawLimit raw = rawLimit(samples, options, cluster.transcriberCpus(), cpus);
 
@@ -99,13 +101,13 @@ public final class ClusterBenchmark {
         Path cache = Path.of(System.getProperty("java.io.tmpdir"), "guardian-models");
         try (RawVosk vosk = RawVosk.load(cache); CpuPinning pinned = CpuPinning.to(cpuList)) {
             log("Raw Vosk on CPUs " + (cpuList.isEmpty() ? "all" : cpuList) + ", " + cpus + " threads: warm-up");
-            Map<String, Integer> expected = vosk.run(samples, 1, cpus).segmentsBySample();
+            Map<String, Integer> expected = vosk.run(samples, cpus).segmentsBySample();
             for (int i = 0; i < WARM_UP_RUNS; i++) {
-                vosk.run(samples, options.copies(), cpus);
+                vosk.run(samples, cpus);
             }
             double[] rates = new double[options.runs()];
             for (int i = 0; i < options.runs(); i++) {
-                rates[i] = vosk.run(samples, options.copies(), cpus).audioSecondsPerSecond();
+                rates[i] = vosk.run(samples, cpus).audioSecondsPerSecond();
                 log("Raw Vosk run " + (i + 1) + ": " + Format.number(rates[i], 2) + " audio s/s");
             }
             return new RawLimit(Stats.spread(rates), expected);
@@ -124,7 +126,7 @@ public final class ClusterBenchmark {
     private Map<String, Object> throughput(PipelineThroughput throughput, List<SampleCall> samples, RawLimit raw,
                                            BenchmarkOptions options, ProcessTable processes) throws Exception {
         for (int i = 0; i < WARM_UP_RUNS; i++) {
-            log("Throughput warm-up run " + (i + 1) + ": " + Format.number(throughput.run(samples, options.copies(),
+            log("Throughput warm-up run " + (i + 1) + ": " + Format.number(throughput.run(samples,
                     raw.expectedRows, 600_000).audioSecondsPerSecond(), 2) + " audio s/s");
         }
         processes.resetPeaks();
@@ -132,7 +134,7 @@ public final class ClusterBenchmark {
         double[] rates = new double[options.runs()];
         List<PipelineThroughput.Result> results = new ArrayList<>();
         for (int i = 0; i < options.runs(); i++) {
-            PipelineThroughput.Result result = throughput.run(samples, options.copies(), raw.expectedRows, 600_000);
+            PipelineThroughput.Result result = throughput.run(samples, raw.expectedRows, 600_000);
             log("Throughput run " + (i + 1) + ": " + Format.number(result.audioSecondsPerSecond(), 2)
                     + " audio s/s, " + result.rows() + "/" + result.expectedRows() + " rows");
             results.add(result);

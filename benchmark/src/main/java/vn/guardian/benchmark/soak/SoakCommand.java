@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import vn.guardian.benchmark.BenchmarkOptions;
 import vn.guardian.benchmark.Machine;
 import vn.guardian.benchmark.audio.SampleCall;
+import vn.guardian.benchmark.audio.Workload;
 import vn.guardian.benchmark.cluster.ClusterBenchmark;
 import vn.guardian.benchmark.cluster.ClusterOptions;
 import vn.guardian.benchmark.cluster.LocalCluster;
@@ -105,10 +106,10 @@ public final class SoakCommand {
         report.put("machine", Machine.describe(Runtime.getRuntime().availableProcessors()));
         report.put("cluster", cluster);
         report.put("options", soak);
-        List<SampleCall> samples = SampleCall.loadAll(soak.samples());
+        List<SampleCall> samples = Workload.load(soak.samples(), 1).calls();
         Map<String, Integer> expectedRows;
         try (RawVosk vosk = RawVosk.load(Path.of(System.getProperty("java.io.tmpdir"), "guardian-models"))) {
-            expectedRows = vosk.run(samples, 1, Runtime.getRuntime().availableProcessors()).segmentsBySample();
+            expectedRows = vosk.run(samples, Runtime.getRuntime().availableProcessors()).segmentsBySample();
         }
         log("Verdict rows per sample (Vosk alone): " + expectedRows);
         ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, runnable -> {
