@@ -30,8 +30,9 @@ public final class ChaosCommand {
             usage: java -jar benchmark/target/benchmark.jar chaos [options]   (from the repository root)
               --work DIR          the local cluster's work folder (default $GUARDIAN_LOCAL_WORK or infra/local-cluster/work)
               --faults A,B        faults, each in its own run (default %s); also none, rolling-restart
-              --calls N           concurrent live calls (default 6)
+              --calls N           concurrent live calls (default 3: about 70 % of what the 2-core machine sustains, see docs/reliability.md)
               --seconds S         length of each run's load (default 75; longer if the fault needs it)
+              --warm-up S         unmeasured load before the first run, so that every JVM is past its JIT warm-up (default 120; 0: none)
               --samples DIR       16 kHz mono WAV calls (default samples)
               --max-call-seconds S  leave out samples longer than this (default 15)
               --seed N            picks the fault moments and victims (default: random)
@@ -46,14 +47,15 @@ public final class ChaosCommand {
     /** Between runs: the last run's restarts settle (rebalances, standby catch-up). */
     private static final long SETTLE_MS = 10_000;
 
-    record Options(Path work, Path script, List<Fault> faults, int calls, int seconds, Path samples,
-                   double maxCallSeconds, long seed, Path out) {
+    record Options(Path work, Path script, List<Fault> faults, int calls, int seconds, int warmUpSeconds,
+                   Path samples, double maxCallSeconds, long seed, Path out) {
 
         static Options parse(String[] args, String envWork) {
             Path work = Path.of(envWork != null && !envWork.isBlank() ? envWork : "infra/local-cluster/work");
             List<Fault> faults = Fault.SUITE;
-            int calls = 6;
+            int calls = 3;
             int seconds = 75;
+            int warmUp = 120;
             Path samples = Path.of("samples");
             double maxCallSeconds = 15;
             long seed = new Random().nextLong();
@@ -67,29 +69,31 @@ public final class ChaosCommand {
                     case "--work" -> work = Path.of(value);
                     case "--faults" -> faults = Arrays.stream(value.split(",")).map(String::trim)
                             .map(Fault::of).toList();
-                    case "--calls" -> calls = positive("--calls", value);
-                    case "--seconds" -> seconds = positive("--seconds", value);
+                    case "--calls" -> calls = atLeast(1, "--calls", value);
+                    case "--seconds" -> seconds = atLeast(1, "--seconds", value);
+                    case "--warm-up" -> warmUp = atLeast(0, "--warm-up", value);
                     case "--samples" -> samples = Path.of(value);
-                    case "--max-call-seconds" -> maxCallSeconds = positive("--max-call-seconds", value);
+                    case "--max-call-seconds" -> maxCallSeconds = atLeast(1, "--max-call-seconds", value);
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--out" -> out = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
                 }
             }
-            return new Options(work, Path.of("infra/local-cluster.sh"), faults, calls, seconds, samples,
+            return new Options(work, Path.of("infra/local-cluster.sh"), faults, calls, seconds, warmUp, samples,
                     maxCallSeconds, seed, out);
         }
 
-        private static int positive(String option, String value) {
+        private static int atLeast(int least, String option, String value) {
             try {
                 int n = Integer.parseInt(value);
-                if (n > 0) {
+                if (n >= least) {
                     return n;
                 }
             } catch (NumberFormatException e) {
                 // the message below says what is wanted
             }
-            throw new IllegalArgumentException(option + " must be a whole number above 0, got '" + value + "'");
+            throw new IllegalArgumentException(option + " must be a whole number of at least " + least + ", got '"
+                    + value + "'");
         }
     }
 
@@ -138,12 +142,18 @@ public final class ChaosCommand {
             thread.setDaemon(true);
             return thread;
         });
+        if (options.warmUpSeconds() > 0) {
+            // a fresh cluster's JVMs compile for their first minute: a deployment that takes calls is past that
+            log("Warm-up: " + options.calls() + " live calls for " + options.warmUpSeconds() + " s, not measured");
+            CallLoad warmUp = new CallLoad(ingest, samples, clock);
+            warmUp.start(options.calls(), 0);
+            Thread.sleep(options.warmUpSeconds() * 1000L);
+            warmUp.finish();
+        }
         List<FaultResult> results = new ArrayList<>();
         List<String> loadAverages = new ArrayList<>();
         for (Fault fault : options.faults()) {
-            if (!results.isEmpty()) {
-                Thread.sleep(SETTLE_MS);
-            }
+            Thread.sleep(SETTLE_MS);
             log("Run '" + fault.id() + "': " + fault.description() + "; " + options.calls() + " live calls");
             CallLoad load = new CallLoad(ingest, samples, clock);
             long failoversBefore = ingest.failovers();

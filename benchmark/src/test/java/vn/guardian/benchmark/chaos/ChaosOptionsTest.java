@@ -14,7 +14,8 @@ class ChaosOptionsTest {
 
         assertThat(options.work()).isEqualTo(Path.of("/tmp/cluster"));
         assertThat(options.faults()).containsExactlyElementsOf(Fault.SUITE);
-        assertThat(options.calls()).isEqualTo(6);
+        assertThat(options.calls()).isEqualTo(3);
+        assertThat(options.warmUpSeconds()).isEqualTo(120);
     }
 
     @Test
@@ -28,6 +29,6 @@ class ChaosOptionsTest {
         assertThatThrownBy(() -> ChaosCommand.Options.parse(new String[]{"--faults", "zookeeper"}, null))
                 .hasMessageContaining("unknown fault 'zookeeper'").hasMessageContaining("broker-leader");
         assertThatThrownBy(() -> ChaosCommand.Options.parse(new String[]{"--calls", "0"}, null))
-                .hasMessageContaining("--calls must be a whole number above 0, got '0'");
+                .hasMessageContaining("--calls must be a whole number of at least 1, got '0'");
     }
 }

@@ -39,7 +39,7 @@ class TranscriberKillIT {
         cluster(work, "start", "--transcribers", "2");
         try {
             List<FaultResult> results = ChaosCommand.run(new ChaosCommand.Options(work,
-                    ROOT.resolve("infra/local-cluster.sh"), List.of(Fault.TRANSCRIBER), 3, 30, ROOT.resolve("samples"),
+                    ROOT.resolve("infra/local-cluster.sh"), List.of(Fault.TRANSCRIBER), 2, 30, 30, ROOT.resolve("samples"),
                     15, 16, work.resolve("chaos.json")));
 
             FaultResult run = results.get(0);

@@ -88,6 +88,15 @@ public final class TranscriberMetrics {
         }
     }
 
+    /** How long one transaction stayed open, and whether it committed; near transaction.timeout.ms it gets fenced. */
+    void transactionEnded(long nanos, boolean committed) {
+        Timer.builder("guardian.transcriber.transaction")
+                .description("From beginning a Kafka transaction to its commit or abort; the broker fences a producer "
+                        + "whose transaction outlives transaction.timeout.ms (5 s)")
+                .tag("outcome", committed ? "committed" : "aborted").publishPercentiles(0.5, 0.99)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
     void deadLettered(String reason) {
         Counter.builder("guardian.transcriber.dlq").description("Records sent to the DLQ, by reason")
                 .tag("reason", reason).register(registry).increment();

@@ -37,6 +37,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.guardian.contracts.DeadLetter;
+import vn.guardian.contracts.GroupFailover;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.AudioEvent;
@@ -73,6 +74,8 @@ public final class TranscriberWorker implements Runnable {
     /** More fencings than this within the window mean another live producer with our id: stop, as on start-up. */
     private static final int MAX_PRODUCER_RENEWALS = 10;
     private static final long PRODUCER_RENEWAL_WINDOW_NANOS = Duration.ofMinutes(10).toNanos();
+    /** Half the transaction timeout: a transaction this long is close to being fenced. */
+    private static final long SLOW_TRANSACTION_NANOS = Duration.ofMillis(GroupFailover.TRANSACTION_TIMEOUT_MS / 2).toNanos();
     /** Names this service in the DLQ records it writes. */
     static final String SERVICE = "transcriber-stream";
 
@@ -204,18 +207,16 @@ public final class TranscriberWorker implements Runnable {
     }
 
     /**
-     * Handles the poll's records one partition after another in turn. A transaction commits once it has decoded
-     * for {@code max-transaction-time}; the rest of the poll goes into the next one, so a backlog never holds
-     * finished segments back for long and no partition waits behind another's.
+     * Handles the poll's records one partition after another in turn, in one transaction that commits once it has
+     * decoded for {@code max-transaction-time}. The rest of the poll is fetched again by the next poll: a worker
+     * that polls between transactions rejoins a rebalance at once, so a backlog never holds up a failover.
      */
     private void process(ConsumerRecords<String, byte[]> records) {
         Map<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> pending = new LinkedHashMap<>();
         records.partitions().forEach(partition -> pending.put(partition, records.records(partition).iterator()));
-        while (!pending.isEmpty() && running) {
-            if (!inTransaction(() -> handleInTurn(pending))) {
-                return; // rewound to the committed offsets: the next poll fetches the rest again
-            }
-        }
+        if (inTransaction(() -> handleInTurn(pending))) {
+            pending.forEach((partition, rest) -> consumer.seek(partition, rest.next().offset()));
+        } // else rewound to the committed offsets
     }
 
     /**
@@ -323,6 +324,8 @@ public final class TranscriberWorker implements Runnable {
 
     /** Runs {@code work} in one Kafka transaction together with the offsets it returns; false if it was aborted. */
     private boolean inTransaction(Supplier<Map<TopicPartition, OffsetAndMetadata>> work) {
+        long began = System.nanoTime();
+        boolean committed = false;
         producer.beginTransaction();
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = work.get();
@@ -330,6 +333,7 @@ public final class TranscriberWorker implements Runnable {
                 producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             }
             producer.commitTransaction();
+            committed = true;
             return true;
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                  | AuthorizationException e) {
@@ -344,6 +348,17 @@ public final class TranscriberWorker implements Runnable {
             }
             rewind();
             return false;
+        } finally {
+            transactionEnded(System.nanoTime() - began, committed);
+        }
+    }
+
+    private void transactionEnded(long nanos, boolean committed) {
+        metrics.transactionEnded(nanos, committed);
+        if (nanos > SLOW_TRANSACTION_NANOS) {
+            log.warn("Worker {}: a transaction stayed open {} ms ({}); at {} ms the broker fences the producer and "
+                    + "the worker replays. A starved CPU or too few decode-threads for the live calls do this",
+                    name, nanos / 1_000_000, committed ? "committed" : "aborted", GroupFailover.TRANSACTION_TIMEOUT_MS);
         }
     }
 
