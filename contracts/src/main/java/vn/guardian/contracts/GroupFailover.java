@@ -5,8 +5,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * How fast a crashed member's work moves to a surviving replica: the consumer-group and transaction timeouts every
- * service's group members and transactional producers use (issue 16: a kill -9 may delay verdicts by at most 10 s).
+ * How fast a crashed member's work moves to a surviving replica: the consumer-group, transaction and request
+ * timeouts every service's group members and producers use (issue 16: a kill -9 may delay verdicts by at most 10 s).
  * Values given in {@code spring.kafka.consumer.properties} / {@code .producer.properties} win over these.
  */
 public final class GroupFailover {
@@ -26,6 +26,12 @@ public final class GroupFailover {
      * (10 s by default; the deployments set 1 s).
      */
     public static final int TRANSACTION_TIMEOUT_MS = 5_000;
+    /**
+     * How long a client waits for a broker's answer before it asks the cluster again where to go; Kafka's default is
+     * 30 s. A paused or partitioned broker keeps its connections open and answers nothing: it loses its partitions
+     * after the broker session timeout (6 s), but every request already sent to it waits out this timeout first.
+     */
+    public static final int REQUEST_TIMEOUT_MS = 8_000;
 
     private GroupFailover() {
     }
@@ -34,12 +40,14 @@ public final class GroupFailover {
     public static Map<String, Object> consumer(Map<String, Object> config) {
         config.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         config.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
+        config.putIfAbsent(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
         return config;
     }
 
     /** Adds the transaction timeout to a transactional producer's settings, unless the operator set it. */
     public static Map<String, Object> transactionalProducer(Map<String, Object> config) {
         config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
         return config;
     }
 }

@@ -30,7 +30,7 @@ public final class ChaosCommand {
             usage: java -jar benchmark/target/benchmark.jar chaos [options]   (from the repository root)
               --work DIR          the local cluster's work folder (default $GUARDIAN_LOCAL_WORK or infra/local-cluster/work)
               --faults A,B        faults, each in its own run (default %s); also none, rolling-restart
-              --calls N           concurrent live calls (default 3: about 70 % of what the 2-core machine sustains, see docs/reliability.md)
+              --calls N           concurrent live calls (default 3: about 70 %% of what the 2-core machine sustains, see docs/reliability.md)
               --seconds S         length of each run's load (default 75; longer if the fault needs it)
               --warm-up S         unmeasured load before the first run, so that every JVM is past its JIT warm-up (default 120; 0: none)
               --samples DIR       16 kHz mono WAV calls (default samples)
@@ -162,7 +162,7 @@ public final class ChaosCommand {
             long faultAt = loadStart + WARM_MS + random.nextInt(FAULT_JITTER_MS);
             Thread.sleep(Math.max(0, faultAt - System.currentTimeMillis()));
             faultAt = System.currentTimeMillis();
-            String target = fault.inject(cluster, random, load::liveCall);
+            String target = fault.inject(cluster, random, load::liveCall, ingest::replicaInUse);
             long faultDone = System.currentTimeMillis();
             long loadEnd = Math.max(loadStart + options.seconds() * 1000L, faultDone + AFTER_MS);
             Thread.sleep(Math.max(0, loadEnd - System.currentTimeMillis()));
@@ -183,7 +183,7 @@ public final class ChaosCommand {
         TextTable table = new TextTable("Faults: " + options.calls() + " live calls, each fault in its own run",
                 "fault", "hit", "calls ended/abandoned", "utterances expected", "stored once", "lost", "not closed: missing", "extra",
                 "doubled (transcripts/verdicts)", "acked chunks not transcribed", "p95 before (ms)",
-                "max latency after (ms)", "added delay (s)", "recovery (s)", "fault lasted (s)", "load average");
+                "max latency after (ms)", "added delay (s)", "added: while down / on return (s)", "recovery (s)", "fault lasted (s)", "load average");
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("machine", Machine.describe(Runtime.getRuntime().availableProcessors()));
         report.put("options", Map.of("calls", options.calls(), "seconds", options.seconds(), "seed", options.seed(),
@@ -195,7 +195,8 @@ public final class ChaosCommand {
                     r.lost(), r.callsNotClosed() + " calls: " + r.pending(), r.extra(),
                     r.doubledTranscripts() + "/" + r.doubledVerdicts(), r.ackedNotTranscribed(),
                     Format.number(r.baselineP95Ms(), 0), Format.number(r.maxLatencyMs(), 0),
-                    Format.number(r.addedDelayMs() / 1000, 1), Format.number(r.recoveryMs() / 1000.0, 1),
+                    Format.number(r.addedDelayMs() / 1000, 1), Format.number(r.addedWhileDownMs() / 1000, 1) + " / "
+                            + Format.number(r.addedOnReturnMs() / 1000, 1), Format.number(r.recoveryMs() / 1000.0, 1),
                     Format.number(r.faultMs() / 1000.0, 1), loadAverages.get(i));
             runs.add(Map.of("result", r, "loadAverage", loadAverages.get(i)));
         }

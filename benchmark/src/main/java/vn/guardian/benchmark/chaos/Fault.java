@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,13 +50,25 @@ enum Fault {
                         + Arrays.stream(values()).map(Fault::id).toList()));
     }
 
+    /** How long the broken process stays down (or paused) before it comes back; 0 for a fault without an outage. */
+    long downMs() {
+        return switch (this) {
+            case NONE, ROLLING_RESTART -> 0;
+            case BROKER_LEADER -> 10_000;
+            case TRANSCRIBER, MODERATION, INGEST, BROKER_PAUSE -> 20_000;
+            case POSTGRES -> 30_000;
+        };
+    }
+
     /**
      * Injects the fault and brings the broken process back; returns once it is healthy again.
      *
-     * @param liveCall a call in progress, whose partition leader the broker faults pick
+     * @param liveCall     a call in progress, whose partition leader the broker faults pick
+     * @param ingestInUse  the index, among the cluster's ingest replicas, of the one the clients send to now
      * @return which process it hit
      */
-    String inject(LocalCluster cluster, Random random, Supplier<String> liveCall) throws Exception {
+    String inject(LocalCluster cluster, Random random, Supplier<String> liveCall, IntSupplier ingestInUse)
+            throws Exception {
         switch (this) {
             case NONE -> {
                 return "-";
@@ -63,7 +76,7 @@ enum Fault {
             case BROKER_LEADER -> {
                 String broker = leaderOf(cluster, liveCall.get());
                 cluster.run("kill", broker);
-                Thread.sleep(10_000);
+                Thread.sleep(downMs());
                 cluster.run("restart", broker);
                 return broker;
             }
@@ -74,22 +87,23 @@ enum Fault {
                     throw new IllegalStateException(id + " needs two replicas to fail over to, the cluster has "
                             + replicas + "; start it with --transcribers 2 --ingest 2 --moderation 2");
                 }
-                // clients send to the first ingest URL until it fails: killing another one would test nothing
-                String victim = this == INGEST ? replicas.get(0) : replicas.get(random.nextInt(replicas.size()));
+                // killing the ingest replica no client sends to would test nothing (an earlier run's 5xx may have
+                // moved the clients on from the first one)
+                String victim = replicas.get(this == INGEST ? ingestInUse.getAsInt() : random.nextInt(replicas.size()));
                 cluster.run("kill", victim);
-                Thread.sleep(20_000);
+                Thread.sleep(downMs());
                 cluster.run("restart", victim);
                 return victim;
             }
             case POSTGRES -> {
                 cluster.run("kill", "postgres");
-                Thread.sleep(30_000);
+                Thread.sleep(downMs());
                 cluster.run("restart", "postgres");
                 return "postgres";
             }
             case BROKER_PAUSE -> {
                 String broker = leaderOf(cluster, liveCall.get());
-                Process pause = cluster.pauseInBackground(broker, 20);
+                Process pause = cluster.pauseInBackground(broker, (int) (downMs() / 1000));
                 pause.waitFor();
                 return broker;
             }

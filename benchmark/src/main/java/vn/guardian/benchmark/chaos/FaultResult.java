@@ -19,5 +19,6 @@ record FaultResult(String fault, String target, int callsEnded, int callsAbandon
                    List<String> abandonReasons, long abandonedChunks, int expected, int storedOnce, int lost,
                    int pending, int extra, int doubledTranscripts, int doubledVerdicts, long ackedNotTranscribed,
                    int callsNotClosed, double baselineP50Ms, double baselineP95Ms, double maxLatencyMs,
-                   double addedDelayMs, long recoveryMs, long faultMs, long clientFailovers) {
+                   double addedDelayMs, double addedWhileDownMs, double addedOnReturnMs, long recoveryMs, long faultMs,
+                   long clientFailovers) {
 }

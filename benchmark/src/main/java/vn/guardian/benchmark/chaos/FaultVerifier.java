@@ -113,13 +113,15 @@ final class FaultVerifier {
             ids.add(verdict.segmentId());
         });
 
-        FaultLatency latency = FaultLatency.of(rows, loadStartMs + BASELINE_SKIP_MS, faultAtMs);
+        FaultLatency latency = FaultLatency.of(rows, loadStartMs + BASELINE_SKIP_MS, faultAtMs,
+                faultAtMs + fault.downMs());
         long abandonedChunks = abandoned.stream().mapToLong(call -> call.chunksAcknowledged.get()).sum();
         return new FaultResult(fault.id(), target, ended.size(), abandoned.size(), startFailures.size(),
                 abandoned.stream().map(call -> call.abandoned).distinct().limit(3).toList(), abandonedChunks,
                 expected, storedOnce, lost, pending, extra, doubledTranscripts, doubledVerdicts, ackedNotTranscribed,
                 notClosed, latency.baselineP50Ms(), latency.baselineP95Ms(), latency.maxAfterMs(),
-                latency.addedDelayMs(), latency.recoveryMs(), faultDoneMs - faultAtMs, failovers);
+                latency.addedDelayMs(), latency.addedWhileDownMs(), latency.addedOnReturnMs(), latency.recoveryMs(),
+                faultDoneMs - faultAtMs, failovers);
     }
 
     private Map<String, Registry> awaitClosed(Collection<String> callIds) throws Exception {

@@ -105,6 +105,11 @@ public final class IngestClient implements vn.guardian.benchmark.live.CallFeed {
                 .thenAccept(response -> expect(response, 200, "POST end of " + callId));
     }
 
+    /** Which of the base URLs the client sends to now (it moves on after a connection error or a 5xx). */
+    public int replicaInUse() {
+        return current.get();
+    }
+
     /** Requests sent again to another replica after a connection error or a 5xx. */
     public long failovers() {
         return failovers.get();

@@ -31,4 +31,9 @@ class ChaosOptionsTest {
         assertThatThrownBy(() -> ChaosCommand.Options.parse(new String[]{"--calls", "0"}, null))
                 .hasMessageContaining("--calls must be a whole number of at least 1, got '0'");
     }
+
+    @Test
+    void theUsageNamesEveryOptionWithItsDefault() {
+        assertThat(ChaosCommand.USAGE).contains("--calls N", "default 3", "--warm-up S", "default 120", "broker-leader");
+    }
 }

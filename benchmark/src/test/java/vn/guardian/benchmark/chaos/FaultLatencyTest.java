@@ -11,6 +11,7 @@ import vn.guardian.benchmark.pipeline.VerdictRows;
 class FaultLatencyTest {
 
     private static final long FAULT_AT = 100_000;
+    private static final long RETURN_AT = 120_000;
 
     @Test
     void aFaultThatHoldsVerdictsBackForEightSecondsAddsEightSecondsAndRecoversWhenTheLastLateOneIsStored() {
@@ -25,12 +26,28 @@ class FaultLatencyTest {
         // back to normal
         rows.add(row(110_000, 250));
 
-        FaultLatency latency = FaultLatency.of(rows, 5_000, FAULT_AT);
+        FaultLatency latency = FaultLatency.of(rows, 5_000, FAULT_AT, RETURN_AT);
 
         assertThat(latency.baselineP95Ms()).isCloseTo(200, within(0.1));
         assertThat(latency.maxAfterMs()).isEqualTo(8_200);
         assertThat(latency.addedDelayMs()).isCloseTo(8_000, within(0.1));
         assertThat(latency.recoveryMs()).isEqualTo(104_000 + 5_200 - FAULT_AT);
+    }
+
+    @Test
+    void theDelayOfTheOutageIsToldApartFromTheDelayOfTheBrokenProcessComingBack() {
+        List<VerdictRows.Row> rows = new ArrayList<>();
+        for (long ingested = 10_000; ingested < 95_000; ingested += 1_000) {
+            rows.add(row(ingested, 200));
+        }
+        rows.add(row(103_000, 6_200)); // the failover to the survivor
+        rows.add(row(125_000, 12_200)); // the restarted replica's JVM start and rejoin
+
+        FaultLatency latency = FaultLatency.of(rows, 5_000, FAULT_AT, RETURN_AT);
+
+        assertThat(latency.addedWhileDownMs()).isCloseTo(6_000, within(0.1));
+        assertThat(latency.addedOnReturnMs()).isCloseTo(12_000, within(0.1));
+        assertThat(latency.addedDelayMs()).isCloseTo(12_000, within(0.1));
     }
 
     @Test
@@ -40,7 +57,7 @@ class FaultLatencyTest {
             rows.add(row(ingested, 300));
         }
 
-        FaultLatency latency = FaultLatency.of(rows, 5_000, FAULT_AT);
+        FaultLatency latency = FaultLatency.of(rows, 5_000, FAULT_AT, RETURN_AT);
 
         assertThat(latency.addedDelayMs()).isZero();
         assertThat(latency.recoveryMs()).isZero();

@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import vn.guardian.contracts.GroupFailover;
 import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.ingest.IngestProperties;
 
@@ -29,9 +30,10 @@ public class PublishClients {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) publish.maxBlock().toMillis());
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) publish.deliveryTimeout().toMillis());
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        // Kafka requires delivery.timeout >= linger + request.timeout
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                (int) Math.max(1000, publish.deliveryTimeout().toMillis() - 5));
+        // a request stuck on a paused broker is sent again to the new leader within the delivery timeout (Kafka
+        // requires delivery.timeout >= linger + request.timeout)
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000,
+                Math.min(GroupFailover.REQUEST_TIMEOUT_MS, publish.deliveryTimeout().toMillis() - 5)));
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "guardian-ingest");
         return config;
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -94,6 +95,11 @@ public final class ModerationTopology {
         // and its open transaction stops holding back the verdict sink's read_committed reads after 5 s
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
                 GroupFailover.TRANSACTION_TIMEOUT_MS);
+        // and no request waits 30 s on a paused broker that lost its partitions after 6 s
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG),
+                GroupFailover.REQUEST_TIMEOUT_MS);
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG),
+                GroupFailover.REQUEST_TIMEOUT_MS);
         return props;
     }
 }

@@ -74,6 +74,8 @@ public final class TranscriberWorker implements Runnable {
     /** More fencings than this within the window mean another live producer with our id: stop, as on start-up. */
     private static final int MAX_PRODUCER_RENEWALS = 10;
     private static final long PRODUCER_RENEWAL_WINDOW_NANOS = Duration.ofMinutes(10).toNanos();
+    /** A rejoin that takes longer than this (a coordinator gone, a join retried) no longer holds decoding back. */
+    private static final long REJOIN_PATIENCE_NANOS = Duration.ofSeconds(30).toNanos();
     /** Half the transaction timeout: a transaction this long is close to being fenced. */
     private static final long SLOW_TRANSACTION_NANOS = Duration.ofMillis(GroupFailover.TRANSACTION_TIMEOUT_MS / 2).toNanos();
     /** Names this service in the DLQ records it writes. */
@@ -92,6 +94,7 @@ public final class TranscriberWorker implements Runnable {
     private final TranscriptEventSerde transcripts = EventSerdes.transcripts();
     private final Serializer<PartialTranscript> partials = EventSerdes.partialTranscript().serializer();
     private final Map<TopicPartition, PartitionCalls> partitions = new HashMap<>();
+    private final RejoinAwareAssignor.Rejoin rejoin = new RejoinAwareAssignor.Rejoin();
     /** Partitions stopped at a CallStarted that found no recognizer free; resumed when one frees up. */
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Executor decoders;
@@ -119,7 +122,7 @@ public final class TranscriberWorker implements Runnable {
         this.idleTimeout = properties.recognizerIdleTimeout();
         this.maxTransactionNanos = properties.maxTransactionTime().toNanos();
         this.clients = clients;
-        this.consumer = clients.consumer(name);
+        this.consumer = clients.consumer(name, rejoin);
         this.producer = clients.transactionalProducer(name);
         this.models = models;
         this.recognizers = recognizers;
@@ -214,6 +217,11 @@ public final class TranscriberWorker implements Runnable {
     private void process(ConsumerRecords<String, byte[]> records) {
         Map<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> pending = new LinkedHashMap<>();
         records.partitions().forEach(partition -> pending.put(partition, records.records(partition).iterator()));
+        if (rejoin.inProgress(REJOIN_PATIENCE_NANOS)) {
+            // its offsets would carry the generation the group is leaving: the next polls finish the rejoin first
+            pending.forEach((partition, rest) -> consumer.seek(partition, rest.next().offset()));
+            return;
+        }
         if (inTransaction(() -> handleInTurn(pending))) {
             pending.forEach((partition, rest) -> consumer.seek(partition, rest.next().offset()));
         } // else rewound to the committed offsets
@@ -294,7 +302,7 @@ public final class TranscriberWorker implements Runnable {
      */
     private void expireIdleCalls() {
         long now = System.nanoTime();
-        if (now < nextIdleCheck) {
+        if (now < nextIdleCheck || rejoin.inProgress(REJOIN_PATIENCE_NANOS)) {
             return;
         }
         nextIdleCheck = now + IDLE_CHECK_NANOS;

@@ -9,7 +9,6 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -58,14 +57,15 @@ public final class WorkerClients {
     }
 
     /** A group member. Values stay bytes: the worker deserializes, so a poison record is dead-lettered, not fatal. */
-    KafkaConsumer<String, byte[]> consumer(String worker) {
+    KafkaConsumer<String, byte[]> consumer(String worker, RejoinAwareAssignor.Rejoin rejoin) {
         // a crashed replica's partitions move after 6 s, not Kafka's 45 s: its live calls wait that long for verdicts
         Map<String, Object> config = GroupFailover.consumer(new HashMap<>(consumerBase));
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // the run marker names this process, so a starting replica can tell a dead predecessor from a live duplicate
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + instanceId + "-" + worker + replica.runMarker());
         // a rebalance moves only the partitions that change owner, so other calls keep their recognizers
-        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RejoinAwareAssignor.class.getName());
+        config.put(RejoinAwareAssignor.REJOIN, rejoin);
         // static membership: a replica back within session.timeout.ms keeps its partitions (a brief pause moves no
         // calls); a stopping replica leaves the group at once (TranscriberWorker's close), so a rolling restart hands
         // its calls over without waiting for the timeout; the id must be unique per worker, hence instance-id + worker
