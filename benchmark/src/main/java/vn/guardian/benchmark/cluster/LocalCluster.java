@@ -104,13 +104,13 @@ public final class LocalCluster implements AutoCloseable {
         return urls;
     }
 
+    /** The first ingest replica (local-cluster.sh names them ingest-1, ingest-2, ...). */
     public String ingestUrl() throws IOException {
-        String url = serviceUrls().get("ingest-service");
-        if (url == null) {
-            throw new IllegalStateException("the local cluster has no ingest-service (" + work.resolve("pids")
-                    + "); build it: ./mvnw -o -B -pl ingest-service -am -DskipTests package, then stop and start");
-        }
-        return url;
+        return serviceUrls().entrySet().stream().filter(service -> service.getKey().startsWith("ingest-"))
+                .map(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the local cluster has no ingest replica ("
+                        + work.resolve("pids") + "); build it: ./mvnw -o -B -pl ingest-service -am -DskipTests "
+                        + "package, then stop and start"));
     }
 
     /** Tenant "demo"'s API key, written by the script. */
