@@ -217,12 +217,9 @@ public final class TranscriberWorker implements Runnable {
     private void process(ConsumerRecords<String, byte[]> records) {
         Map<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> pending = new LinkedHashMap<>();
         records.partitions().forEach(partition -> pending.put(partition, records.records(partition).iterator()));
-        if (rejoin.inProgress(REJOIN_PATIENCE_NANOS)) {
-            // its offsets would carry the generation the group is leaving: the next polls finish the rejoin first
-            pending.forEach((partition, rest) -> consumer.seek(partition, rest.next().offset()));
-            return;
-        }
-        if (inTransaction(() -> handleInTurn(pending))) {
+        // while rejoining, a transaction's offsets would carry the generation the group is leaving: poll first
+        boolean rejoining = rejoin.inProgress(REJOIN_PATIENCE_NANOS);
+        if (rejoining || inTransaction(() -> handleInTurn(pending))) {
             pending.forEach((partition, rest) -> consumer.seek(partition, rest.next().offset()));
         } // else rewound to the committed offsets
     }
