@@ -27,7 +27,8 @@ class TranscriberConfiguration {
     /** Takes the models so that Spring frees the warm recognizers before the models they were made from. */
     @Bean(destroyMethod = "close")
     RecognizerPool recognizerPool(TranscriberProperties properties, VoskModels models) {
-        return new RecognizerPool(properties.maxRecognizers(), properties.recognizerRetireAfter());
+        return new RecognizerPool(properties.maxRecognizers(), properties.recognizerRetireAfter(),
+                properties.returnFreedMemory());
     }
 
     @Bean

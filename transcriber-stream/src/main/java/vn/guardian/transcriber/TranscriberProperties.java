@@ -27,13 +27,15 @@ import vn.guardian.voskmodels.VoskModels;
  * @param recognizerRetireAfter  audio one native recognizer decodes before it is replaced at the next utterance
  *                               boundary of its call, or freed instead of kept warm after it: bounds the memory of a
  *                               recognizer, whose expanded decoding graph grows with the speech it hears
+ * @param returnFreedMemory      hand each freed recognizer's memory back to the system (glibc {@code malloc_trim}),
+ *                               so a replica's RSS follows its live channels rather than its peak
  */
 @ConfigurationProperties("guardian.transcriber")
 public record TranscriberProperties(Map<String, String> models, Integer workers, String groupId, String instanceId,
                                     Integer maxRecognizers, String modelCacheDir,
                                     Duration partialInterval, Duration recognizerIdleTimeout,
                                     Duration maxTransactionTime, Integer decodeThreads,
-                                    Duration recognizerRetireAfter) {
+                                    Duration recognizerRetireAfter, Boolean returnFreedMemory) {
 
     public TranscriberProperties {
         Map<String, String> withDefault = new HashMap<>();
@@ -64,6 +66,7 @@ public record TranscriberProperties(Map<String, String> models, Integer workers,
             throw new IllegalArgumentException("guardian.transcriber.recognizer-retire-after=" + recognizerRetireAfter
                     + "; set a positive duration of audio such as " + RecognizerPool.RETIRE_AFTER.toMinutes() + "m");
         }
+        returnFreedMemory = returnFreedMemory == null || returnFreedMemory;
         decodeThreads = decodeThreads == null ? Runtime.getRuntime().availableProcessors() : decodeThreads;
         if (decodeThreads < 1) {
             throw new IllegalArgumentException("guardian.transcriber.decode-threads=" + decodeThreads

@@ -22,6 +22,6 @@ public final class TestModels {
     }
 
     public static TranscriberProperties properties(Map<String, String> languages) {
-        return new TranscriberProperties(languages, 1, null, "test", 64, CACHE_DIR, null, null, null, null, null);
+        return new TranscriberProperties(languages, 1, null, "test", 64, CACHE_DIR, null, null, null, null, null, null);
     }
 }

@@ -33,10 +33,10 @@ class TranscriberPropertiesTest {
     }
 
     private static TranscriberProperties withMaxTransactionTime(Duration maxTransactionTime) {
-        return new TranscriberProperties(null, 1, null, "test", null, null, null, null, maxTransactionTime, null, null);
+        return new TranscriberProperties(null, 1, null, "test", null, null, null, null, maxTransactionTime, null, null, null);
     }
 
     private static TranscriberProperties withDecodeThreads(Integer decodeThreads) {
-        return new TranscriberProperties(null, 1, null, "test", null, null, null, null, null, decodeThreads, null);
+        return new TranscriberProperties(null, 1, null, "test", null, null, null, null, null, decodeThreads, null, null);
     }
 }

@@ -40,14 +40,14 @@ public final class RecognizerMemory {
 
     public static final String USAGE = "java -jar benchmark/target/benchmark.jar recognizer-memory [--samples "
             + "benchmark/target/corpus] [--channels 4] [--minutes 10] [--every-seconds 60] [--threads <cores>] "
-            + "[--retire-after 30m | 90s] [--out target/recognizer-memory.json]";
+            + "[--retire-after 30m | 90s] [--return-freed-memory true|false] [--out target/recognizer-memory.json]";
 
     private RecognizerMemory() {
     }
 
     /** The command line. */
     record Options(Path samples, int channels, int minutes, int everySeconds, int threads, Duration retireAfter,
-                   Path out) {
+                   boolean returnFreedMemory, Path out) {
 
         static Options parse(String... args) {
             Path samples = Workload.DEFAULT_CORPUS;
@@ -56,6 +56,7 @@ public final class RecognizerMemory {
             int every = 60;
             int threads = Runtime.getRuntime().availableProcessors();
             Duration retireAfter = RecognizerPool.RETIRE_AFTER;
+            boolean returnFreedMemory = true;
             Path out = Path.of("target/recognizer-memory.json");
             for (int i = 0; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
@@ -69,11 +70,21 @@ public final class RecognizerMemory {
                     case "--every-seconds" -> every = BenchmarkOptions.positive(args[i], value);
                     case "--threads" -> threads = BenchmarkOptions.positive(args[i], value);
                     case "--retire-after" -> retireAfter = duration(args[i], value);
+                    case "--return-freed-memory" -> returnFreedMemory = bool(args[i], value);
                     case "--out" -> out = Path.of(value);
                     default -> throw new IllegalArgumentException("Unknown option '" + args[i] + "'; usage: " + USAGE);
                 }
             }
-            return new Options(samples, channels, minutes, every, Math.min(threads, channels), retireAfter, out);
+            return new Options(samples, channels, minutes, every, Math.min(threads, channels), retireAfter,
+                    returnFreedMemory, out);
+        }
+
+        static boolean bool(String option, String value) {
+            if (value.equals("true") || value.equals("false")) {
+                return Boolean.parseBoolean(value);
+            }
+            throw new IllegalArgumentException(option + " " + value + " is neither true nor false; e.g. " + option
+                    + " false to leave freed memory with the allocator, as before issue 17's malloc_trim");
         }
 
         /** {@code 90s} or {@code 2m}: audio a recognizer decodes before it is replaced. */
@@ -112,9 +123,11 @@ public final class RecognizerMemory {
         report.put("machine", Machine.describe(Runtime.getRuntime().availableProcessors()));
         report.put("options", Map.of("channels", options.channels(), "minutes", options.minutes(),
                 "everySeconds", options.everySeconds(), "threads", options.threads(),
-                "retireAfterSeconds", options.retireAfter().toSeconds(), "samples", corpus.describe()));
+                "retireAfterSeconds", options.retireAfter().toSeconds(), "returnFreedMemory", options.returnFreedMemory(),
+                "samples", corpus.describe()));
         try (Model model = new Model(BundledModel.extract(cache).toString());
-             RecognizerPool pool = new RecognizerPool(options.channels(), options.retireAfter())) {
+             RecognizerPool pool = new RecognizerPool(options.channels(), options.retireAfter(),
+                     options.returnFreedMemory())) {
             NativeMemory.trim();
             NativeMemory.Reading baseline = NativeMemory.read();
             log(String.format("baseline (model loaded, no recognizer): RSS %d MB, malloc in use %d MB, heap %d MB; "

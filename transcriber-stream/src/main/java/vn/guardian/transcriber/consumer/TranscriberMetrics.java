@@ -45,6 +45,9 @@ public final class TranscriberMetrics {
                 .description("Vosk recognizers freed after decoding recognizer-retire-after of audio (replaced "
                         + "mid-call at an utterance boundary, or not kept warm after their call)")
                 .register(registry);
+        FunctionCounter.builder("guardian.transcriber.memory.trims", recognizers, RecognizerPool::memoryTrims)
+                .description("Times the memory of freed recognizers was handed back to the system (malloc_trim)")
+                .register(registry);
         this.chunks = Counter.builder("guardian.transcriber.chunks")
                 .description("Audio chunks fed to a recognizer").register(registry);
         this.segments = Counter.builder("guardian.transcriber.segments")

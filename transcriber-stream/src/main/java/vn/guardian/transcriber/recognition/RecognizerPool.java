@@ -23,6 +23,7 @@ import org.vosk.Recognizer;
  * <p>Why retire: that expanded graph keeps growing with new speech. A recognizer that has decoded
  * {@code recognizer-retire-after} of audio is replaced by a new one at the next utterance boundary of its call
  * ({@link ChannelRecognizer}), and freed instead of kept when its call ends, which bounds a live channel's memory.
+ * Each freed recognizer's memory is handed back to the system ({@link FreedMemory}) unless that is turned off.
  */
 public final class RecognizerPool implements AutoCloseable {
 
@@ -36,6 +37,7 @@ public final class RecognizerPool implements AutoCloseable {
     private final Duration retireAfter;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong retired = new AtomicLong();
+    private final FreedMemory freedMemory;
     /** Finished recognizers per model, most recently used first. */
     private final Map<Model, Deque<Warm>> warm = new HashMap<>();
     private boolean closed;
@@ -47,14 +49,22 @@ public final class RecognizerPool implements AutoCloseable {
         this(max, RETIRE_AFTER);
     }
 
-    /** @param retireAfter audio a native recognizer decodes before it is replaced (live) or freed (after its call) */
     public RecognizerPool(int max, Duration retireAfter) {
+        this(max, retireAfter, false);
+    }
+
+    /**
+     * @param retireAfter        audio a native recognizer decodes before it is replaced (live) or freed (after its call)
+     * @param returnFreedMemory  whether each freed recognizer's memory is handed back to the system (malloc_trim)
+     */
+    public RecognizerPool(int max, Duration retireAfter, boolean returnFreedMemory) {
         if (retireAfter.isNegative() || retireAfter.isZero()) {
             throw new IllegalArgumentException("guardian.transcriber.recognizer-retire-after=" + retireAfter
                     + "; set a positive duration of audio such as 30m");
         }
         this.max = max;
         this.retireAfter = retireAfter;
+        this.freedMemory = returnFreedMemory ? FreedMemory.returnedToSystem() : FreedMemory.kept();
     }
 
     /** Reserves {@code n} recognizers for a call; false when that would exceed the cap. */
@@ -101,6 +111,7 @@ public final class RecognizerPool implements AutoCloseable {
         Recognizer successor = newRecognizer(model, sampleRate); // first: if this fails, the caller still owns its own
         retiring.close();
         retired.incrementAndGet();
+        freedMemory.recognizerFreed();
         return successor;
     }
 
@@ -119,10 +130,11 @@ public final class RecognizerPool implements AutoCloseable {
     /** Keeps a finalized recognizer for the next call of the same model, unless it is due for retirement. */
     synchronized void giveBack(Model model, Recognizer recognizer, long samplesFed, int sampleRate) {
         if (closed || dueForRetirement(samplesFed, sampleRate)) {
+            recognizer.close();
             if (!closed) {
                 retired.incrementAndGet();
+                freedMemory.recognizerFreed();
             }
-            recognizer.close();
             return;
         }
         warm.computeIfAbsent(model, m -> new ArrayDeque<>()).addFirst(new Warm(recognizer, samplesFed,
@@ -143,6 +155,9 @@ public final class RecognizerPool implements AutoCloseable {
                 freed++;
             }
         }
+        if (freed > 0) {
+            freedMemory.recognizerFreed();
+        }
         return freed;
     }
 
@@ -155,6 +170,7 @@ public final class RecognizerPool implements AutoCloseable {
             }
         }
         oldest.pollLast().recognizer().close();
+        freedMemory.recognizerFreed();
     }
 
     /** The cap, guardian.transcriber.max-recognizers. */
@@ -165,6 +181,11 @@ public final class RecognizerPool implements AutoCloseable {
     /** Recognizers freed for the audio they had decoded ({@code recognizer-retire-after}), in calls or after them. */
     public long retired() {
         return retired.get();
+    }
+
+    /** Times freed recognizer memory was handed back to the system ({@code malloc_trim}). */
+    public long memoryTrims() {
+        return freedMemory.trims();
     }
 
     /** {@code guardian.transcriber.recognizer-retire-after}. */
@@ -188,5 +209,6 @@ public final class RecognizerPool implements AutoCloseable {
         warm.values().forEach(ofModel -> ofModel.forEach(w -> w.recognizer().close()));
         warm.clear();
         closed = true;
+        freedMemory.close();
     }
 }

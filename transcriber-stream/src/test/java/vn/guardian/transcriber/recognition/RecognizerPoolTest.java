@@ -78,6 +78,30 @@ class RecognizerPoolTest {
     }
 
     @Test
+    void theMemoryOfARetiredRecognizerIsHandedBackToTheSystem() throws Exception {
+        try (RecognizerPool pool = new RecognizerPool(2, Duration.ofSeconds(1), true)) {
+            talk(pool.open(english, Speech.SAMPLE_RATE, CALL)); // 5.4 s: retired instead of kept
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (pool.memoryTrims() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20); // the trim runs on its own thread, off the decode path
+            }
+            assertThat(pool.retired()).isEqualTo(1);
+            assertThat(pool.memoryTrims()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void freedMemoryStaysWithTheAllocatorWhenTurnedOff() throws Exception {
+        try (RecognizerPool pool = new RecognizerPool(2, Duration.ofSeconds(1), false)) {
+            talk(pool.open(english, Speech.SAMPLE_RATE, CALL));
+            Thread.sleep(200);
+            assertThat(pool.retired()).isEqualTo(1);
+            assertThat(pool.memoryTrims()).isZero();
+        }
+    }
+
+    @Test
     void warmRecognizersUnusedForTheIdleTimeoutAreFreed() throws Exception {
         try (RecognizerPool pool = new RecognizerPool(2)) {
             talk(pool.open(english, Speech.SAMPLE_RATE, CALL));
