@@ -40,14 +40,14 @@ public final class RecognizerMemory {
 
     public static final String USAGE = "java -jar benchmark/target/benchmark.jar recognizer-memory [--samples "
             + "benchmark/target/corpus] [--channels 4] [--minutes 10] [--every-seconds 60] [--threads <cores>] "
-            + "[--retire-after 30m | 90s] [--return-freed-memory true|false] [--out target/recognizer-memory.json]";
+            + "[--retire-after 30m | 90s] [--return-freed-memory true|false] [--model <vosk model folder; default: the bundled English model>] [--out target/recognizer-memory.json]";
 
     private RecognizerMemory() {
     }
 
     /** The command line. */
     record Options(Path samples, int channels, int minutes, int everySeconds, int threads, Duration retireAfter,
-                   boolean returnFreedMemory, Path out) {
+                   boolean returnFreedMemory, Path model, Path out) {
 
         static Options parse(String... args) {
             Path samples = Workload.DEFAULT_CORPUS;
@@ -57,6 +57,7 @@ public final class RecognizerMemory {
             int threads = Runtime.getRuntime().availableProcessors();
             Duration retireAfter = RecognizerPool.RETIRE_AFTER;
             boolean returnFreedMemory = true;
+            Path model = null;
             Path out = Path.of("target/recognizer-memory.json");
             for (int i = 0; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
@@ -71,12 +72,13 @@ public final class RecognizerMemory {
                     case "--threads" -> threads = BenchmarkOptions.positive(args[i], value);
                     case "--retire-after" -> retireAfter = duration(args[i], value);
                     case "--return-freed-memory" -> returnFreedMemory = bool(args[i], value);
+                    case "--model" -> model = Path.of(value);
                     case "--out" -> out = Path.of(value);
                     default -> throw new IllegalArgumentException("Unknown option '" + args[i] + "'; usage: " + USAGE);
                 }
             }
             return new Options(samples, channels, minutes, every, Math.min(threads, channels), retireAfter,
-                    returnFreedMemory, out);
+                    returnFreedMemory, model, out);
         }
 
         static boolean bool(String option, String value) {
@@ -123,9 +125,12 @@ public final class RecognizerMemory {
         report.put("machine", Machine.describe(Runtime.getRuntime().availableProcessors()));
         report.put("options", Map.of("channels", options.channels(), "minutes", options.minutes(),
                 "everySeconds", options.everySeconds(), "threads", options.threads(),
-                "retireAfterSeconds", options.retireAfter().toSeconds(), "returnFreedMemory", options.returnFreedMemory(),
+                "retireAfterSeconds", options.retireAfter().toSeconds(),
+                "returnFreedMemory", options.returnFreedMemory(),
+                "model", options.model() == null ? "bundled" : options.model().toString(),
                 "samples", corpus.describe()));
-        try (Model model = new Model(BundledModel.extract(cache).toString());
+        Path modelDir = options.model() != null ? options.model() : BundledModel.extract(cache);
+        try (Model model = new Model(modelDir.toString());
              RecognizerPool pool = new RecognizerPool(options.channels(), options.retireAfter(),
                      options.returnFreedMemory())) {
             NativeMemory.trim();
