@@ -59,9 +59,13 @@ public final class RunningIngest implements AutoCloseable {
     }
 
     public WebTestClient client() {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port())
                 .responseTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** The HTTP port, for tests that speak HTTP over a socket of their own. */
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     /** The broker started by {@link #withKafka}. */

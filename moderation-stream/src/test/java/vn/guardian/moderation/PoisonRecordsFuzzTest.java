@@ -1,6 +1,7 @@
 package vn.guardian.moderation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static vn.guardian.testsupport.TestTopics.header;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,27 +10,18 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +40,7 @@ import vn.guardian.testsupport.CommandLine;
 import vn.guardian.testsupport.Fuzzing;
 import vn.guardian.testsupport.TestKafka;
 import vn.guardian.testsupport.TestPostgres;
+import vn.guardian.testsupport.TestTopics;
 
 /**
  * Broken records on every topic moderation-stream reads, against the running service on a real broker and
@@ -65,6 +58,7 @@ class PoisonRecordsFuzzTest {
             Topics.AUDIO, Topics.DLQ);
 
     private static TestKafka kafka;
+    private static TestTopics topics;
     private static TestPostgres postgres;
     private static ConfigurableApplicationContext app;
     private static KafkaProducer<String, byte[]> producer;
@@ -78,8 +72,8 @@ class PoisonRecordsFuzzTest {
         properties.put("server.port", "0");
         properties.put("guardian.moderation.state-dir", Files.createTempDirectory("moderation-fuzz").toString());
         app = ModerationApplication.application().run(CommandLine.args(properties));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        topics = new TestTopics(kafka.bootstrapServers(), WAIT);
+        producer = topics.producer(new ByteArraySerializer());
     }
 
     @AfterAll
@@ -130,7 +124,7 @@ class PoisonRecordsFuzzTest {
         boolean readByTheTopologyOrSink = topic.equals(Topics.TRANSCRIPTS) || topic.equals(Topics.VERDICTS)
                 || topic.equals(Topics.CALL_VERDICTS);
         if (readByTheTopologyOrSink && unreadable(poison)) {
-            ConsumerRecord<String, byte[]> dead = deadLetterOf(sent);
+            ConsumerRecord<String, byte[]> dead = topics.deadLetterOf(sent);
             assertThat(header(dead, Topics.DLQ_REASON_HEADER)).isNotBlank();
         }
     }
@@ -250,35 +244,6 @@ class PoisonRecordsFuzzTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static ConsumerRecord<String, byte[]> deadLetterOf(RecordMetadata sent) {
-        Predicate<ConsumerRecord<String, byte[]>> isIt = record ->
-                sent.topic().equals(header(record, Topics.DLQ_SOURCE_TOPIC_HEADER))
-                        && Integer.toString(sent.partition()).equals(header(record, Topics.DLQ_SOURCE_PARTITION_HEADER))
-                        && Long.toString(sent.offset()).equals(header(record, Topics.DLQ_SOURCE_OFFSET_HEADER));
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config,
-                new org.apache.kafka.common.serialization.StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ).stream()
-                    .map(p -> new TopicPartition(Topics.DLQ, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (records.stream().noneMatch(isIt)) {
-                assertThat(System.nanoTime()).as("waiting for the dead letter of " + sent).isLessThan(deadline);
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records.stream().filter(isIt).findFirst().orElseThrow();
-        }
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** Reasons as a broken producer might write them. */

@@ -3,13 +3,20 @@ package vn.guardian.transcriber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.AudioEvent;
 import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.audio.CallStarted;
 import vn.guardian.contracts.audio.SourceFormat;
+import vn.guardian.contracts.serde.EventSerdes;
+import vn.guardian.contracts.transcript.TranscriptEvent;
+import vn.guardian.testsupport.TestTopics;
 
-/** Whole calls as ingest publishes them, built from the speech fixtures. */
+/** Whole calls as ingest publishes them, built from the speech fixtures, and what the transcriber published for them. */
 public final class TestCalls {
 
     private TestCalls() {
@@ -31,6 +38,16 @@ public final class TestCalls {
         }
         records.add(new CallEnded(callId, "acme", "completed", System.currentTimeMillis()));
         return records;
+    }
+
+    /** The call's records on the transcript topic, in order, once {@code done} holds for them. */
+    public static List<TranscriptEvent> transcript(TestTopics topics, String callId,
+                                                   Predicate<List<TranscriptEvent>> done) {
+        var serde = EventSerdes.transcripts();
+        Function<List<ConsumerRecord<String, byte[]>>, List<TranscriptEvent>> ofCall = records ->
+                records.stream().filter(r -> callId.equals(r.key()))
+                        .map(r -> serde.deserialize(r.topic(), r.headers(), r.value())).toList();
+        return ofCall.apply(topics.readUntil(Topics.TRANSCRIPTS, all -> done.test(ofCall.apply(all))));
     }
 
     /** CallStarted of a stereo call of tenant {@code acme}: channel 0 agent, channel 1 customer. */

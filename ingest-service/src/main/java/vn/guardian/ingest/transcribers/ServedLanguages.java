@@ -1,27 +1,17 @@
 package vn.guardian.ingest.transcribers;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
@@ -32,11 +22,12 @@ import vn.guardian.contracts.serde.JsonSerde;
 import vn.guardian.contracts.transcriber.ModelReport;
 import vn.guardian.ingest.IngestProperties;
 import vn.guardian.ingest.problem.ProblemException;
+import vn.guardian.ingest.publish.CompactedTopicReader;
 
 /**
  * The languages the running transcribers have a Vosk model for, from their reports on the compacted
- * {@code guardian.transcriber-models} topic: a background thread reads it whole from the beginning, then follows it,
- * keeping the latest report per replica (a tombstone removes it). Reports older than
+ * {@code guardian.transcriber-models} topic: a {@link CompactedTopicReader} reads it whole from the beginning, then
+ * follows it, keeping the latest report per replica (a tombstone removes it). Reports older than
  * {@code guardian.ingest.transcribers.report-ttl} are ignored.
  *
  * <p>While no fresh report is known (cold start, the topic not created yet, every replica gone) nothing is refused:
@@ -50,27 +41,19 @@ public class ServedLanguages implements SmartLifecycle {
     /** How often to look again for a topic that does not exist yet, or a broker that does not answer. */
     private static final Duration TOPIC_RETRY = Duration.ofSeconds(2);
 
-    private final Map<String, Object> consumerConfig;
+    private final CompactedTopicReader reader;
     private final Duration reportTtl;
     private final JsonSerde<ModelReport> serde = EventSerdes.modelReport();
     /** Latest report per transcriber instance id. */
     private final Map<String, ModelReport> reports = new ConcurrentHashMap<>();
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile CountDownLatch stopping;
-    private Thread reader;
 
     public ServedLanguages(KafkaProperties kafka, IngestProperties properties) {
-        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        // every ingest reads the whole topic: no group, no committed offsets
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // asking for a missing topic must not create it without its compaction
-        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "guardian-ingest-served-languages");
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        // deserialized here, so an unreadable report is skipped instead of stopping the reader
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        this.consumerConfig = Map.copyOf(config);
+        // quiet while the topic is missing: a fresh cluster may not have it yet, and nothing is refused meanwhile
+        this.reader = new CompactedTopicReader(kafka, new CompactedTopicReader.Settings(Topics.TRANSCRIBER_MODELS,
+                "the transcribers' language reports", "guardian-ingest-served-languages", POLL, TOPIC_RETRY,
+                Level.DEBUG, "the reports held now expire after guardian.ingest.transcribers.report-ttl, then every "
+                + "language is accepted; restart the instance to refuse unserved languages again"), this::apply,
+                () -> log.info("Read {}: reports of {} transcribers known", Topics.TRANSCRIBER_MODELS, reports.size()));
         this.reportTtl = properties.transcribers().reportTtl();
     }
 
@@ -118,77 +101,18 @@ public class ServedLanguages implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        stopping = new CountDownLatch(1);
-        consumer = new KafkaConsumer<>(consumerConfig);
-        reader = new Thread(this::read, "ingest-served-languages");
-        reader.setDaemon(true);
+    public void start() {
         reader.start();
     }
 
     @Override
-    public synchronized void stop() {
-        stopping.countDown();
-        consumer.wakeup();
-        try {
-            reader.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        reader = null;
+    public void stop() {
+        reader.stop();
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return reader != null;
-    }
-
-    private void read() {
-        try (KafkaConsumer<String, byte[]> topic = consumer) {
-            List<TopicPartition> partitions = awaitTopic(topic);
-            if (partitions.isEmpty()) {
-                return;
-            }
-            topic.assign(partitions);
-            topic.seekToBeginning(partitions);
-            log.info("Reading the transcribers' language reports from {}", Topics.TRANSCRIBER_MODELS);
-            while (stopping.getCount() > 0) {
-                try {
-                    topic.poll(POLL).forEach(this::apply);
-                } catch (WakeupException e) {
-                    return;
-                } catch (KafkaException e) {
-                    log.warn("Reading {} failed; retrying in {}: {}", Topics.TRANSCRIBER_MODELS, TOPIC_RETRY,
-                            e.toString());
-                    pause();
-                }
-            }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            log.error("Stopped reading {}: the reports held now expire after guardian.ingest.transcribers.report-ttl, "
-                    + "then every language is accepted; restart the instance to refuse unserved languages again",
-                    Topics.TRANSCRIBER_MODELS, e);
-        }
-    }
-
-    /** The topic's partitions once it exists; none if stopped first. Quiet: a fresh cluster may not have it yet. */
-    private List<TopicPartition> awaitTopic(KafkaConsumer<String, byte[]> topic) {
-        while (stopping.getCount() > 0) {
-            try {
-                List<PartitionInfo> found = topic.partitionsFor(Topics.TRANSCRIBER_MODELS, TOPIC_RETRY);
-                if (found != null && !found.isEmpty()) {
-                    return found.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                }
-                log.debug("{} does not exist yet; looking again in {}", Topics.TRANSCRIBER_MODELS, TOPIC_RETRY);
-            } catch (WakeupException e) {
-                return List.of();
-            } catch (KafkaException e) {
-                log.debug("Could not look up {} yet: {}", Topics.TRANSCRIBER_MODELS, e.toString());
-            }
-            pause();
-        }
-        return List.of();
+    public boolean isRunning() {
+        return reader.isRunning();
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
@@ -204,15 +128,6 @@ public class ServedLanguages implements SmartLifecycle {
         } catch (SerializationException e) {
             log.warn("Skipped an unreadable language report of transcriber {} at {}-{}@{}: {}", record.key(),
                     record.topic(), record.partition(), record.offset(), e.getMessage());
-        }
-    }
-
-    private void pause() {
-        try {
-            stopping.await(TOPIC_RETRY.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopping.countDown();
         }
     }
 }

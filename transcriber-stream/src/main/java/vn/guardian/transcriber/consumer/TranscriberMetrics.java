@@ -95,7 +95,7 @@ public final class TranscriberMetrics {
     void transactionEnded(long nanos, boolean committed) {
         Timer.builder("guardian.transcriber.transaction")
                 .description("From beginning a Kafka transaction to its commit or abort; the broker fences a producer "
-                        + "whose transaction outlives transaction.timeout.ms (5 s)")
+                        + "whose transaction outlives transaction.timeout.ms (5 s unless the operator set it)")
                 .tag("outcome", committed ? "committed" : "aborted").publishPercentiles(0.5, 0.99)
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }

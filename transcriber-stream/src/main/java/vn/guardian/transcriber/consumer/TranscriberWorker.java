@@ -37,7 +37,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vn.guardian.contracts.DeadLetter;
-import vn.guardian.contracts.GroupFailover;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.AudioEvent;
@@ -76,8 +75,6 @@ public final class TranscriberWorker implements Runnable {
     private static final long PRODUCER_RENEWAL_WINDOW_NANOS = Duration.ofMinutes(10).toNanos();
     /** A rejoin that takes longer than this (a coordinator gone, a join retried) no longer holds decoding back. */
     private static final long REJOIN_PATIENCE_NANOS = Duration.ofSeconds(30).toNanos();
-    /** Half the transaction timeout: a transaction this long is close to being fenced. */
-    private static final long SLOW_TRANSACTION_NANOS = Duration.ofMillis(GroupFailover.TRANSACTION_TIMEOUT_MS / 2).toNanos();
     /** Names this service in the DLQ records it writes. */
     static final String SERVICE = "transcriber-stream";
 
@@ -104,6 +101,10 @@ public final class TranscriberWorker implements Runnable {
     private final Duration partialInterval;
     private final Duration idleTimeout;
     private final long maxTransactionNanos;
+    /** The producer's transaction.timeout.ms: a transaction that outlives it is aborted by the broker. */
+    private final Duration transactionTimeout;
+    /** Half the transaction timeout: a transaction this long is close to being fenced. */
+    private final long slowTransactionNanos;
     private long nextIdleCheck = System.nanoTime();
     private volatile boolean running = true;
     private volatile boolean alive;
@@ -121,6 +122,8 @@ public final class TranscriberWorker implements Runnable {
         this.partialInterval = properties.partialInterval();
         this.idleTimeout = properties.recognizerIdleTimeout();
         this.maxTransactionNanos = properties.maxTransactionTime().toNanos();
+        this.transactionTimeout = clients.transactionTimeout();
+        this.slowTransactionNanos = transactionTimeout.toNanos() / 2;
         this.clients = clients;
         this.consumer = clients.consumer(name, rejoin);
         this.producer = clients.transactionalProducer(name);
@@ -360,10 +363,10 @@ public final class TranscriberWorker implements Runnable {
 
     private void transactionEnded(long nanos, boolean committed) {
         metrics.transactionEnded(nanos, committed);
-        if (nanos > SLOW_TRANSACTION_NANOS) {
+        if (nanos > slowTransactionNanos) {
             log.warn("Worker {}: a transaction stayed open {} ms ({}); at {} ms the broker fences the producer and "
                     + "the worker replays. A starved CPU or too few decode-threads for the live calls do this",
-                    name, nanos / 1_000_000, committed ? "committed" : "aborted", GroupFailover.TRANSACTION_TIMEOUT_MS);
+                    name, nanos / 1_000_000, committed ? "committed" : "aborted", transactionTimeout.toMillis());
         }
     }
 

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -94,6 +95,19 @@ public final class WorkerClients {
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return new KafkaProducer<>(config);
+    }
+
+    /** The transaction.timeout.ms the workers' producers run with: the operator's if set, else GroupFailover's. */
+    Duration transactionTimeout() {
+        return transactionTimeout(producerBase);
+    }
+
+    static Duration transactionTimeout(Map<String, Object> producerBase) {
+        Object configured = GroupFailover.transactionalProducer(new HashMap<>(producerBase))
+                .get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        // parsed as the producer parses it: spring.kafka.producer.properties gives strings
+        return Duration.ofMillis((Integer) ConfigDef.parseType(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, configured,
+                ConfigDef.Type.INT));
     }
 
     /**

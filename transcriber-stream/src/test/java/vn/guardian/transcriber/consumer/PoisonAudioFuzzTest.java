@@ -1,6 +1,7 @@
 package vn.guardian.transcriber.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static vn.guardian.testsupport.TestTopics.header;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -8,7 +9,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -16,22 +16,13 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,11 +35,11 @@ import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.AudioEvent;
 import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.serde.AudioEventSerde;
-import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.transcript.CallClosed;
 import vn.guardian.contracts.transcript.TranscriptEvent;
 import vn.guardian.testsupport.Fuzzing;
 import vn.guardian.testsupport.TestKafka;
+import vn.guardian.testsupport.TestTopics;
 import vn.guardian.transcriber.Speech;
 import vn.guardian.transcriber.TestCalls;
 import vn.guardian.transcriber.TestModels;
@@ -68,6 +59,7 @@ class PoisonAudioFuzzTest {
     private static final AudioEventSerde SERDE = new AudioEventSerde();
 
     private static TestKafka kafka;
+    private static TestTopics topics;
     private static ConfigurableApplicationContext app;
     private static KafkaProducer<String, byte[]> producer;
     private static final Queue<ILoggingEvent> errors = new ConcurrentLinkedQueue<>();
@@ -80,8 +72,8 @@ class PoisonAudioFuzzTest {
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--server.port=0",
                 "--guardian.transcriber.workers=1", "--guardian.transcriber.instance-id=fuzz",
                 "--guardian.transcriber.model-cache-dir=" + TestModels.CACHE_DIR);
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        topics = new TestTopics(kafka.bootstrapServers(), WAIT);
+        producer = topics.producer(new ByteArraySerializer());
         // attached after start: Spring Boot resets Logback's appenders while it starts
         logCapture = new AppenderBase<>() {
             @Override
@@ -129,9 +121,9 @@ class PoisonAudioFuzzTest {
         send(new CallEnded(okCall, "acme", "completed", System.currentTimeMillis()));
 
         // the call sent after the poison closes: the partition moved on
-        events(okCall, all -> all.stream().anyMatch(CallClosed.class::isInstance));
+        TestCalls.transcript(topics, okCall, all -> all.stream().anyMatch(CallClosed.class::isInstance));
         if (!readable(poison)) {
-            ConsumerRecord<String, byte[]> dead = deadLetterOf(sent);
+            ConsumerRecord<String, byte[]> dead = topics.deadLetterOf(sent);
             assertThat(header(dead, Topics.DLQ_REASON_HEADER)).startsWith("undeserializable: ");
             assertThat(header(dead, Topics.DLQ_SOURCE_TOPIC_HEADER)).isEqualTo(Topics.AUDIO);
         }
@@ -153,7 +145,8 @@ class PoisonAudioFuzzTest {
         }
         send(new CallEnded(callId, "acme", "completed", System.currentTimeMillis()));
 
-        List<TranscriptEvent> events = events(callId, all -> all.stream().anyMatch(CallClosed.class::isInstance));
+        List<TranscriptEvent> events = TestCalls.transcript(topics, callId,
+                all -> all.stream().anyMatch(CallClosed.class::isInstance));
         assertThat(events).anySatisfy(event -> assertThat(event.toString()).contains("need help with my bill"));
     }
 
@@ -226,50 +219,5 @@ class PoisonAudioFuzzTest {
         RecordHeaders headers = new RecordHeaders();
         byte[] value = SERDE.serialize(Topics.AUDIO, headers, event);
         producer.send(new ProducerRecord<>(Topics.AUDIO, PARTITION, event.callId(), value, headers)).get();
-    }
-
-    private static ConsumerRecord<String, byte[]> deadLetterOf(RecordMetadata sent) {
-        Predicate<ConsumerRecord<String, byte[]>> isIt = record ->
-                Topics.AUDIO.equals(header(record, Topics.DLQ_SOURCE_TOPIC_HEADER))
-                        && Integer.toString(sent.partition()).equals(header(record, Topics.DLQ_SOURCE_PARTITION_HEADER))
-                        && Long.toString(sent.offset()).equals(header(record, Topics.DLQ_SOURCE_OFFSET_HEADER));
-        return read(Topics.DLQ, records -> records.stream().anyMatch(isIt)).stream().filter(isIt).findFirst()
-                .orElseThrow();
-    }
-
-    private static List<TranscriptEvent> events(String callId, Predicate<List<TranscriptEvent>> done) {
-        var serde = EventSerdes.transcripts();
-        java.util.function.Function<List<ConsumerRecord<String, byte[]>>, List<TranscriptEvent>> ofCall = records ->
-                records.stream().filter(r -> callId.equals(r.key()))
-                        .map(r -> serde.deserialize(r.topic(), r.headers(), r.value())).toList();
-        return ofCall.apply(read(Topics.TRANSCRIPTS, all -> done.test(ofCall.apply(all))));
-    }
-
-    /** Reads a topic from the start, read_committed, until {@code done} holds for what was read. */
-    private static List<ConsumerRecord<String, byte[]>> read(String topic,
-                                                            Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!done.test(records)) {
-                assertThat(System.nanoTime()).as("waiting for records on " + topic + ", got " + records.size())
-                        .isLessThan(deadline);
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

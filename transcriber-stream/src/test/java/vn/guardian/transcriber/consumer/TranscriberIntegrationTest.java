@@ -1,6 +1,7 @@
 package vn.guardian.transcriber.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static vn.guardian.testsupport.TestTopics.header;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,21 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,7 +25,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import vn.guardian.contracts.Topics;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.AudioEvent;
-import vn.guardian.contracts.audio.CallEnded;
 import vn.guardian.contracts.serde.AudioEventSerde;
 import vn.guardian.contracts.serde.EventSerdes;
 import vn.guardian.contracts.transcriber.ModelReport;
@@ -43,6 +33,7 @@ import vn.guardian.contracts.transcript.CallClosed;
 import vn.guardian.contracts.transcript.TranscriptEvent;
 import vn.guardian.contracts.transcript.TranscriptSegment;
 import vn.guardian.testsupport.TestKafka;
+import vn.guardian.testsupport.TestTopics;
 import vn.guardian.transcriber.Speech;
 import vn.guardian.transcriber.TestCalls;
 import vn.guardian.transcriber.TestModels;
@@ -54,6 +45,7 @@ class TranscriberIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static TestKafka kafka;
+    private static TestTopics topics;
     private static ConfigurableApplicationContext app;
     private static KafkaProducer<String, AudioEvent> producer;
 
@@ -61,9 +53,8 @@ class TranscriberIntegrationTest {
     static void start() {
         kafka = TestKafka.start();
         app = startApp("it-a");
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new AudioEventSerde());
+        topics = new TestTopics(kafka.bootstrapServers(), WAIT);
+        producer = topics.producer(new AudioEventSerde());
     }
 
     static ConfigurableApplicationContext startApp(String instanceId, String... more) {
@@ -102,9 +93,7 @@ class TranscriberIntegrationTest {
         // all on partition 0, so the poison chunk sits right before the good call in the same partition
         AudioChunk ghost = Speech.chunks(Speech.NEED_HELP, "ghost-call", 0, 0).get(0);
         send(0, ghost);
-        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> raw = topics.producer(new ByteArraySerializer())) {
             raw.send(new ProducerRecord<>(Topics.AUDIO, 0, "garbage-call", new byte[] {1, 2, 3})).get();
         }
         List<AudioEvent> call = TestCalls.call("call-it-1", Speech.TWO_UTTERANCES, Speech.NEED_HELP);
@@ -113,7 +102,7 @@ class TranscriberIntegrationTest {
         }
         producer.flush();
 
-        List<ConsumerRecord<String, byte[]>> dead = read(Topics.DLQ,
+        List<ConsumerRecord<String, byte[]>> dead = topics.readUntil(Topics.DLQ,
                 records -> records.stream().filter(r -> r.key() != null && r.key().endsWith("-call")).count() >= 2);
         assertThat(dead.stream().filter(r -> "garbage-call".equals(r.key())).findFirst().orElseThrow())
                 .satisfies(r -> assertThat(header(r, Topics.DLQ_REASON_HEADER)).startsWith("undeserializable: "));
@@ -154,7 +143,7 @@ class TranscriberIntegrationTest {
                         "guardian_transcriber_consumer_lag{partition=\"0\",topic=\"guardian.audio\"}",
                         "guardian_transcriber_chunk_processing_seconds", "guardian_transcriber_partitions_paused",
                         "guardian_transcriber_segment_latency_seconds{worker=\"worker-", "quantile=\"0.95\"}");
-        List<ConsumerRecord<String, byte[]>> partials = read(Topics.PARTIAL_TRANSCRIPTS,
+        List<ConsumerRecord<String, byte[]>> partials = topics.readUntil(Topics.PARTIAL_TRANSCRIPTS,
                 records -> records.stream().anyMatch(r -> "call-it-1".equals(r.key())));
         assertThat(partials).filteredOn(r -> "call-it-1".equals(r.key())).allSatisfy(r -> assertThat(
                 new String(r.value(), StandardCharsets.UTF_8)).contains("\"callId\":\"call-it-1\"", "\"text\":\""));
@@ -195,7 +184,7 @@ class TranscriberIntegrationTest {
         TranscriptSegment customer = segments.stream().filter(s -> s.channel() == 1).findFirst().orElseThrow();
         assertThat(customer.segmentId()).isEqualTo(SegmentIds.of("call-it-2", 1, 0));
         assertThat(customer.text()).contains("need help with my bill");
-        assertThat(read(Topics.DLQ, records -> true)).noneMatch(r -> "call-it-2".equals(r.key()));
+        assertThat(topics.readAll(Topics.DLQ)).noneMatch(r -> "call-it-2".equals(r.key()));
         // the takeover counted what the first replica had published before it went away
         assertThat(closedAfterLastSegment("call-it-2").segmentsByChannel()).containsExactly(2L, 1L);
     }
@@ -214,14 +203,14 @@ class TranscriberIntegrationTest {
         second.forEach(event -> send(2, event)); // another partition: it pauses until the first call ends
         producer.flush();
         Thread.sleep(2000);
-        assertThat(read(Topics.TRANSCRIPTS, records -> true)).noneMatch(r -> "call-it-3b".equals(r.key()));
+        assertThat(topics.readAll(Topics.TRANSCRIPTS)).noneMatch(r -> "call-it-3b".equals(r.key()));
 
         first.subList(firstHalf, first.size()).forEach(event -> send(0, event));
         producer.flush();
 
         assertThat(segments("call-it-3b", 3)).extracting(TranscriptSegment::text)
                 .contains("good morning how are you today", "please tell me your account number");
-        assertThat(read(Topics.DLQ, records -> true)).noneMatch(r -> r.key() != null && r.key().startsWith("call-it-3"));
+        assertThat(topics.readAll(Topics.DLQ)).noneMatch(r -> r.key() != null && r.key().startsWith("call-it-3"));
     }
 
     @Test
@@ -230,7 +219,7 @@ class TranscriberIntegrationTest {
         String instance = app.getEnvironment().getProperty("guardian.transcriber.instance-id");
         var serde = EventSerdes.modelReport();
 
-        ConsumerRecord<String, byte[]> report = last(read(Topics.TRANSCRIBER_MODELS,
+        ConsumerRecord<String, byte[]> report = last(topics.readUntil(Topics.TRANSCRIBER_MODELS,
                 records -> last(records, instance) != null), instance);
         assertThat(report.value()).as("a report, not a tombstone").isNotNull();
         ModelReport published = serde.deserialize(Topics.TRANSCRIBER_MODELS, report.value());
@@ -240,7 +229,7 @@ class TranscriberIntegrationTest {
 
         app.close();
 
-        assertThat(last(read(Topics.TRANSCRIBER_MODELS, records -> {
+        assertThat(last(topics.readUntil(Topics.TRANSCRIBER_MODELS, records -> {
             ConsumerRecord<String, byte[]> latest = last(records, instance);
             return latest != null && latest.value() == null;
         }), instance).value()).as("the tombstone of " + instance).isNull();
@@ -262,53 +251,18 @@ class TranscriberIntegrationTest {
     }
 
     private static List<TranscriptSegment> segments(String callId, int expected) {
-        return events(callId, all -> all.stream().filter(e -> e instanceof TranscriptSegment).count() >= expected)
+        return TestCalls.transcript(topics, callId,
+                        all -> all.stream().filter(e -> e instanceof TranscriptSegment).count() >= expected)
                 .stream().filter(e -> e instanceof TranscriptSegment).map(e -> (TranscriptSegment) e).toList();
-    }
-
-    /** The call's records on the transcript topic, in order, once {@code done} holds for them. */
-    private static List<TranscriptEvent> events(String callId, Predicate<List<TranscriptEvent>> done) {
-        var serde = EventSerdes.transcripts();
-        java.util.function.Function<List<ConsumerRecord<String, byte[]>>, List<TranscriptEvent>> ofCall = records ->
-                records.stream().filter(r -> callId.equals(r.key()))
-                        .map(r -> serde.deserialize(r.topic(), r.headers(), r.value())).toList();
-        return ofCall.apply(read(Topics.TRANSCRIPTS, all -> done.test(ofCall.apply(all))));
     }
 
     /** The call's records once its CallClosed arrived; asserts it is the last of them and the only one. */
     private static CallClosed closedAfterLastSegment(String callId) {
-        List<TranscriptEvent> events = events(callId, all -> all.stream().anyMatch(e -> e instanceof CallClosed));
+        List<TranscriptEvent> events = TestCalls.transcript(topics, callId,
+                all -> all.stream().anyMatch(e -> e instanceof CallClosed));
         assertThat(events).filteredOn(e -> e instanceof CallClosed).hasSize(1);
         assertThat(events.get(events.size() - 1)).isInstanceOf(CallClosed.class);
         return (CallClosed) events.get(events.size() - 1);
-    }
-
-    /** Reads a topic from the start, read_committed, until {@code done} holds for what was read. */
-    static List<ConsumerRecord<String, byte[]>> read(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!done.test(records)) {
-                assertThat(System.nanoTime()).as("waiting for records on " + topic + ", got " + records.size())
-                        .isLessThan(deadline);
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String get(int port, String path) throws Exception {
