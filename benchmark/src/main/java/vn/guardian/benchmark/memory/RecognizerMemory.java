@@ -226,9 +226,11 @@ public final class RecognizerMemory {
             NativeMemory.Reading end = NativeMemory.read();
             NativeMemory.trim();
             NativeMemory.Reading trimmed = NativeMemory.read();
-            log(String.format("%d channels x %d min in %.0f s wall; utterances %s; retired %d; after malloc_trim: "
-                            + "RSS %d MB (%.1f MB per channel over the baseline; before the trim %.1f)",
+            log(String.format("%d channels x %d min in %.0f s wall; utterances %s; retired %d; the pool's own trims: "
+                            + "%d in %.1f ms; after a final malloc_trim: RSS %d MB (%.1f MB per channel over the "
+                            + "baseline; before it %.1f)",
                     options.channels(), options.minutes(), seconds, Arrays.toString(utterances), pool.retired(),
+                    pool.memoryTrims(), pool.memoryTrimNanos() / 1e6,
                     mb(trimmed.rss()), (trimmed.rss() - baseline.rss()) / 1048576.0 / options.channels(),
                     (end.rss() - baseline.rss()) / 1048576.0 / options.channels()));
             report.put("baseline", baseline);
@@ -236,6 +238,8 @@ public final class RecognizerMemory {
             report.put("utterances", utterances);
             report.put("afterTrimRssPerChannelBytes", (double) (trimmed.rss() - baseline.rss()) / options.channels());
             report.put("wallSeconds", seconds);
+            report.put("poolTrims", pool.memoryTrims());
+            report.put("poolTrimSeconds", pool.memoryTrimNanos() / 1e9);
             recognizers.forEach(ChannelRecognizer::close);
         }
         ReportJson.write(report, options.out());

@@ -3,6 +3,7 @@ package vn.guardian.transcriber.consumer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -45,8 +46,9 @@ public final class TranscriberMetrics {
                 .description("Vosk recognizers freed after decoding recognizer-retire-after of audio (replaced "
                         + "mid-call at an utterance boundary, or not kept warm after their call)")
                 .register(registry);
-        FunctionCounter.builder("guardian.transcriber.memory.trims", recognizers, RecognizerPool::memoryTrims)
-                .description("Times the memory of freed recognizers was handed back to the system (malloc_trim)")
+        FunctionTimer.builder("guardian.transcriber.memory.trims", recognizers, RecognizerPool::memoryTrims,
+                        RecognizerPool::memoryTrimNanos, TimeUnit.NANOSECONDS)
+                .description("Hand-backs of freed recognizer memory to the system (malloc_trim), and their time")
                 .register(registry);
         this.chunks = Counter.builder("guardian.transcriber.chunks")
                 .description("Audio chunks fed to a recognizer").register(registry);

@@ -27,6 +27,7 @@ public final class FreedMemory implements AutoCloseable {
     private final LibC libc;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final AtomicLong trims = new AtomicLong();
+    private final AtomicLong trimNanos = new AtomicLong();
     private ExecutorService trimmer;
 
     private FreedMemory(LibC libc) {
@@ -65,7 +66,9 @@ public final class FreedMemory implements AutoCloseable {
         }
         trimmer.execute(() -> {
             pending.set(false);
+            long started = System.nanoTime();
             libc.malloc_trim(0);
+            trimNanos.addAndGet(System.nanoTime() - started);
             trims.incrementAndGet();
         });
     }
@@ -78,6 +81,11 @@ public final class FreedMemory implements AutoCloseable {
     /** Trims done since start. */
     public long trims() {
         return trims.get();
+    }
+
+    /** Time spent trimming since start, in nanoseconds: the CPU this lever costs, off the decode threads. */
+    public long trimNanos() {
+        return trimNanos.get();
     }
 
     @Override

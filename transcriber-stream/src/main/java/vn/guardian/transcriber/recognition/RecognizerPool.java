@@ -188,6 +188,11 @@ public final class RecognizerPool implements AutoCloseable {
         return freedMemory.trims();
     }
 
+    /** Time spent handing freed memory back, in nanoseconds. */
+    public double memoryTrimNanos() {
+        return freedMemory.trimNanos();
+    }
+
     /** {@code guardian.transcriber.recognizer-retire-after}. */
     public Duration retireAfter() {
         return retireAfter;
