@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import vn.guardian.benchmark.Machine;
 import vn.guardian.benchmark.audio.SampleCall;
 import vn.guardian.benchmark.audio.Workload;
+import vn.guardian.benchmark.cluster.LocalCluster;
 import vn.guardian.benchmark.pipeline.IngestClient;
 import vn.guardian.benchmark.raw.RawVosk;
 import vn.guardian.benchmark.report.Format;
@@ -120,7 +121,7 @@ public final class ChaosCommand {
 
     /** Runs every fault of {@code options} against the local cluster and prints the table. */
     public static List<FaultResult> run(Options options) throws Exception {
-        LocalCluster cluster = new LocalCluster(options.script(), options.work());
+        LocalCluster cluster = LocalCluster.recorded(options.script(), options.work());
         List<SampleCall> samples = Workload.load(options.samples(), 1).calls().stream()
                 .filter(sample -> sample.seconds() <= options.maxCallSeconds()).toList();
         if (samples.isEmpty()) {

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.utils.Utils;
+import vn.guardian.benchmark.cluster.LocalCluster;
 import vn.guardian.contracts.Topics;
 
 /** One fault of the suite: what it breaks, for how long, and how it brings the process back. */
