@@ -290,7 +290,7 @@ public final class ChaosCommand {
             RebalanceCost cost = r.rebalance();
             table.row(r.fault(), r.target(), cost.membersBefore() < 0 ? "no rebalance seen"
                             : cost.membersBefore() + " -> " + cost.membersAfter(),
-                    cost.settledAfterChangeMs() < 0 ? "not whole"
+                    cost.membersBefore() < 0 ? "-" : cost.settledAfterChangeMs() < 0 ? "not whole"
                             : Format.number(cost.settledAfterChangeMs() / 1000.0, 1),
                     cost.rebalanceMs() < 0 ? "-" : Format.number(cost.rebalanceMs() / 1000.0, 1),
                     Format.number((cost.window().toMs() - cost.window().fromMs()) / 1000.0, 1),

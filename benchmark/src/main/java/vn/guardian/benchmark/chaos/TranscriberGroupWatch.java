@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import vn.guardian.contracts.Topics;
@@ -39,13 +41,11 @@ final class TranscriberGroupWatch implements AutoCloseable {
 
     TranscriberGroupWatch(String bootstrapServers) throws Exception {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "bench-chaos-group-watch",
-                // a poll that cannot answer soon says nothing about this moment: give up and take the next one
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000));
+                AdminClientConfig.CLIENT_ID_CONFIG, "bench-chaos-group-watch"));
         try {
-            partitions = admin.describeTopics(List.of(Topics.AUDIO)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(Topics.AUDIO).partitions().size();
+            // the first call also connects, which takes seconds on a busy machine
+            partitions = admin.describeTopics(List.of(Topics.AUDIO), new DescribeTopicsOptions().timeoutMs(60_000))
+                    .allTopicNames().get().get(Topics.AUDIO).partitions().size();
         } catch (Exception e) {
             admin.close(Duration.ofSeconds(5));
             throw e;
@@ -56,8 +56,9 @@ final class TranscriberGroupWatch implements AutoCloseable {
     private void poll() {
         long at = System.currentTimeMillis();
         try {
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)
-                    .get(3, TimeUnit.SECONDS);
+            // a poll that cannot answer soon says nothing about this moment: give up and take the next one
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP),
+                    new DescribeConsumerGroupsOptions().timeoutMs(3_000)).describedGroups().get(GROUP).get();
             Set<String> members = group.members().stream().map(MemberDescription::consumerId)
                     .collect(Collectors.toSet());
             long assigned = group.members().stream().flatMap(member -> member.assignment().topicPartitions().stream())
