@@ -66,6 +66,9 @@ final class TranscriberGroupWatch implements AutoCloseable {
                     .distinct().count();
             snapshots.add(new GroupSnapshot(at, group.groupState(), members, (int) assigned, partitions));
         } catch (Exception e) {
+            if (poller.isShutdown()) {
+                return; // close() interrupted this poll: nothing to tell
+            }
             // a coordinator moving or a broker coming back: this poll saw nothing, the next one tries again
             if (!e.toString().equals(lastError)) {
                 lastError = e.toString();
