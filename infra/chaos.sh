@@ -3,6 +3,9 @@
 #
 #   infra/chaos.sh [chaos options: --faults A,B --calls N --seconds S --seed N --out FILE]
 #
+# Faults (--faults): broker-leader, transcriber, moderation, ingest, postgres, broker-pause (the default suite), and
+# by name none, rolling-restart, scale-out, scale-in; issue 17's sequence: --faults scale-out,scale-in,transcriber.
+#
 # Starts infra/local-cluster.sh with 2 ingest replicas, 2 transcribers and 2 moderation instances (3 KRaft brokers with
 # RF 3 and min.insync.replicas 2, PostgreSQL) unless a cluster is already recorded in $GUARDIAN_LOCAL_WORK, runs
 # `benchmark.jar chaos` against it (each fault in its own run, then the table), and stops the cluster it started

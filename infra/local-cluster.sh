@@ -5,6 +5,7 @@
 #   infra/local-cluster.sh start [--transcribers N] [--ingest N] [--moderation N] [--no-services] [--secure]
 #   infra/local-cluster.sh status | smoke | stop
 #   infra/local-cluster.sh kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME   (fault injection)
+#   infra/local-cluster.sh add transcriber|ingest|moderation | stop-one NAME                 (scaling out and in)
 #
 # NAME is a process as `status` lists it: kafka-1..3, postgres, moderation-1..N, transcriber-1..N, ingest-1..N
 # (ingest-service and moderation-stream still name ingest-1 and moderation-1).
@@ -16,6 +17,9 @@
 # --secure: Kafka as in the compose files (SASL_SSL + SCRAM-SHA-512 for clients, mutual TLS between brokers on
 # base+200.., ACLs from infra/kafka/acls.conf); each service logs in as its own principal ("Kafka security" below).
 # GUARDIAN_TRANSCRIBER_CPUS (e.g. 1 or 0-1) runs each transcriber under `taskset -c` (the benchmark's --cluster mode).
+# `add KIND` starts one more replica (the lowest free number, or one that stop-one stopped) as `start` would and
+# prints its name; `stop-one NAME` stops one replica gracefully (SIGTERM) and keeps it recorded as stopped, so
+# `status` shows it, `stop` skips it and `restart NAME` brings it back.
 set -Eeuo pipefail
 
 INFRA="$(cd "$(dirname "$0")" && pwd)"
@@ -23,7 +27,8 @@ ROOT="$(dirname "$INFRA")"
 WORK="${GUARDIAN_LOCAL_WORK:-$INFRA/local-cluster/work}"
 LIB="$INFRA/local-cluster/target/lib"
 PIDS="$WORK/pids"
-# the ports `start` used, so `restart` brings a process back on its own port whatever this shell's environment says
+# the ports (and transcriber settings) `start` used, so `restart` and `add` start a process on its own port and as
+# `start` did, whatever this shell's environment says
 PORTS="$WORK/ports.env"
 # shellcheck source=/dev/null
 [ "${1:-}" != start ] && [ -f "$PORTS" ] && [ -s "$PIDS" ] && . "$PORTS"
@@ -65,8 +70,8 @@ kafka_java() { # class args...  (tools and broker share one classpath)
   java -Xms64m -Xmx256m -Dlog4j2.configurationFile="$INFRA/local-cluster/tools-log4j2.properties" -cp "$LIB/*" "$@"
 }
 
-record_pid() { # name pid [port]: a restarted process keeps its line, so `stop` keeps the start order
-  local line="$1 $2 ${3:-}"
+record_pid() { # name pid [port [stopped]]: a restarted process keeps its line, so `stop` keeps the start order
+  local line="$1 $2 ${3:-}${4:+ $4}"
   if grep -q "^$1 " "$PIDS" 2>/dev/null; then
     awk -v name="$1" -v line="$line" '$1 == name { print line; next } { print }' "$PIDS" >"$PIDS.new"
     mv "$PIDS.new" "$PIDS"
@@ -77,6 +82,10 @@ record_pid() { # name pid [port]: a restarted process keeps its line, so `stop` 
 
 recorded() { # name: "pid port" as recorded, or nothing
   awk -v name="$1" '$1 == name { print $2, $3 }' "$PIDS" 2>/dev/null
+}
+
+stopped() { # name: true when stop-one stopped it (its line ends in "stopped")
+  awk -v name="$1" '$1 == name && $4 == "stopped" { found = 1 } END { exit !found }' "$PIDS" 2>/dev/null
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -434,8 +443,13 @@ cmd_start() {
   [ -s "$PIDS" ] && die "already started (see $PIDS); run stop first"
   mkdir -p "$WORK"
   : >"$PIDS"
+  [[ "${GUARDIAN_TRANSCRIBER_CPUS:-}" =~ ^[0-9,-]*$ ]] \
+    || die "GUARDIAN_TRANSCRIBER_CPUS must be a taskset CPU list such as 1 or 0-1, got '$GUARDIAN_TRANSCRIBER_CPUS'"
   printf 'GUARDIAN_KAFKA_PORT_BASE=%s\nGUARDIAN_PG_PORT=%s\nGUARDIAN_INGEST_PORT=%s\nGUARDIAN_MODERATION_PORT=%s\nGUARDIAN_TRANSCRIBER_PORT=%s\n' \
     "$KAFKA_PORT_BASE" "$PG_PORT" "$INGEST_PORT" "$MODERATION_PORT" "$TRANSCRIBER_PORT_BASE" >"$PORTS"
+  # a transcriber added or restarted later gets the same CPUs and models as those started now
+  printf 'GUARDIAN_TRANSCRIBER_CPUS=%s\n' "${GUARDIAN_TRANSCRIBER_CPUS:-}" >>"$PORTS"
+  [ -z "${GUARDIAN_TRANSCRIBER_MODELS_VI:-}" ] || printf 'GUARDIAN_TRANSCRIBER_MODELS_VI=%q\n' "$GUARDIAN_TRANSCRIBER_MODELS_VI" >>"$PORTS"
   STARTING=1
   trap 'die "command failed (line $LINENO)"' ERR
   if [ "$secure" = 1 ]; then secure_init; fi
@@ -457,8 +471,9 @@ cmd_stop() {
   [ -f "$PIDS" ] || { log "nothing recorded in $PIDS"; return 0; }
   local name pid
   # services and PostgreSQL first, in reverse start order
-  while read -r name pid _; do
+  while read -r name pid _ state; do
     case "$name" in kafka-*) continue ;; esac
+    if [ "${state:-}" = stopped ]; then log "$name was stopped earlier (stop-one)"; continue; fi
     if ! alive "$name" "$pid"; then log "$name (pid $pid) already gone"; continue; fi
     signal_tree CONT "$pid" # a paused process cannot handle SIGTERM
     if [ "$name" = postgres ]; then
@@ -481,10 +496,12 @@ cmd_stop() {
 
 cmd_status() {
   [ -f "$PIDS" ] || { log "not started"; return 0; }
-  local name pid port state
-  while read -r name pid port; do
+  local name pid port state recorded_state
+  while read -r name pid port recorded_state; do
     state=down
-    if alive "$name" "$pid" && [ "$(proc_state "$pid")" = T ]; then
+    if [ "${recorded_state:-}" = stopped ]; then
+      state="stopped (stop-one; start again: $0 restart $name)"
+    elif alive "$name" "$pid" && [ "$(proc_state "$pid")" = T ]; then
       state="paused (resume: $0 resume $name)"
     elif alive "$name" "$pid"; then
       state=running
@@ -588,6 +605,57 @@ cmd_resume() {
   log "$1 (pid $pid) resumed"
 }
 
+# ---------------------------------------------------------------- scaling: one service replica more or less
+running_replicas() { # kind: the names of its replicas running now, one a line
+  local name pid
+  while read -r name pid _; do
+    case "$name" in "$1"-[0-9]*) if alive "$name" "$pid"; then echo "$name"; fi ;; esac
+  done <"$PIDS"
+}
+
+cmd_add() { # kind: starts one more replica with the settings `start` gave the others, waits until ready, prints its name
+  local kind=${1:-} jar
+  case "$kind" in
+    transcriber) jar=transcriber-stream ;;
+    ingest) jar=ingest-service ;;
+    moderation) jar=moderation-stream ;;
+    *) die "add: name a service to add a replica of: transcriber, ingest or moderation (got '$kind')" ;;
+  esac
+  [ -s "$PIDS" ] || die "not started; run: $0 start"
+  # the jar copy `start` made: every replica runs the same build, whatever was rebuilt in target/ since
+  [ -f "$WORK/jars/$jar.jar" ] || die "add $kind: $WORK/jars/$jar.jar missing (the cluster started without $kind);" \
+    "build it (./mvnw -B -DskipTests package), then $0 stop and start"
+  # the lowest number free or stopped by stop-one: a replica stopped and added again keeps its port and instance id
+  local i=1
+  while [ -n "$(recorded "$kind-$i")" ] && ! stopped "$kind-$i"; do i=$((i + 1)); done
+  [ "$i" -le 99 ] || die "add $kind: 99 replicas is the most this script numbers"
+  launch "$kind-$i"
+  wait_healthy "$kind-$i"
+  echo "$kind-$i"
+}
+
+cmd_stop_one() { # name: SIGTERM (a graceful leave: the replica hands its work over at once), wait, record as stopped
+  local name=${1:-} pid; pid=$(target "$name")
+  case "$name" in
+    transcriber-*|ingest-*|moderation-*) ;;
+    *) die "stop-one $name: only a service replica (transcriber-N, ingest-N, moderation-N) can be stopped alone;" \
+         "for brokers and PostgreSQL use kill/restart/pause, or stop for the whole cluster" ;;
+  esac
+  if stopped "$name"; then log "$name was already stopped"; return 0; fi
+  local kind=${name%-*} others
+  others=$(running_replicas "$kind" | grep -vx "$name" || true)
+  [ -n "$others" ] \
+    || die "stop-one $name: it is the last running $kind replica (add one first: $0 add $kind; or stop everything: $0 stop)"
+  if alive "$name" "$pid"; then
+    signal_tree CONT "$pid" # a paused process cannot handle SIGTERM
+    kill -TERM "$pid"; stop_pid "$name" "$pid" 60
+  else
+    log "$name (pid $pid) was not running"
+  fi
+  record_pid "$name" "$pid" "$(recorded "$name" | awk '{ print $2 }')" stopped
+  log "$name stopped for good; start it again with: $0 restart $name (or $0 add $kind)"
+}
+
 # produce one record to guardian.dlq through broker 1 and read it back through broker 3
 # shellcheck disable=SC2046 # secure_tool_args: the admin login, or nothing
 cmd_smoke() {
@@ -614,6 +682,8 @@ case "$verb" in
   restart) name=$(alias_name "${1:-}"); shift || true; cmd_restart "$name" "$@" ;;
   pause) name=$(alias_name "${1:-}"); shift || true; cmd_pause "$name" "$@" ;;
   resume) name=$(alias_name "${1:-}"); shift || true; cmd_resume "$name" "$@" ;;
+  add) cmd_add "${1:-}" ;;
+  stop-one) name=$(alias_name "${1:-}"); cmd_stop_one "$name" ;;
   *) echo "usage: $0 start [--transcribers N] [--ingest N] [--moderation N] [--no-services] [--secure] | status | smoke | stop" \
-       "| kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME" >&2; exit 2 ;;
+       "| kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME | add transcriber|ingest|moderation | stop-one NAME" >&2; exit 2 ;;
 esac

@@ -42,8 +42,9 @@ ensure_prometheus() {
 write_targets() {
   local ingest=() transcriber=() moderation=() name pid port
   if [ -f "$WORK/pids" ]; then
-    while read -r name pid port; do
-      [ -n "$port" ] || continue
+    while read -r name pid port state; do
+      # a replica stopped with `local-cluster.sh stop-one` is no target
+      if [ -z "$port" ] || [ "${state:-}" = stopped ]; then continue; fi
       case "$name" in
         ingest-*) ingest+=("127.0.0.1:$port") ;;
         moderation-*) moderation+=("127.0.0.1:$port") ;;

@@ -12,11 +12,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import vn.guardian.benchmark.Machine;
 import vn.guardian.benchmark.audio.SampleCall;
 import vn.guardian.benchmark.audio.Workload;
+import vn.guardian.benchmark.cluster.LocalCluster;
 import vn.guardian.benchmark.pipeline.IngestClient;
 import vn.guardian.benchmark.raw.RawVosk;
 import vn.guardian.benchmark.report.Format;
 import vn.guardian.benchmark.report.ReportJson;
 import vn.guardian.benchmark.report.TextTable;
+import vn.guardian.contracts.Topics;
 
 /**
  * The fault-injection suite ({@code benchmark.jar chaos}, run by {@code infra/chaos.sh}): against a running
@@ -29,7 +31,8 @@ public final class ChaosCommand {
     static final String USAGE = """
             usage: java -jar benchmark/target/benchmark.jar chaos [options]   (from the repository root)
               --work DIR          the local cluster's work folder (default $GUARDIAN_LOCAL_WORK or infra/local-cluster/work)
-              --faults A,B        faults, each in its own run (default %s); also none, rolling-restart
+              --faults A,B        faults, each in its own run (default %s); also %s
+                                  (scale-out,scale-in,transcriber: a replica added, one stopped gracefully, one killed)
               --calls N           concurrent live calls (default 3: about 70 %% of what the 2-core machine sustains, see docs/reliability.md)
               --seconds S         length of each run's load (default 75; longer if the fault needs it)
               --warm-up S         unmeasured load before the first run, so that every JVM is past its JIT warm-up (default 120; 0: none)
@@ -37,7 +40,8 @@ public final class ChaosCommand {
               --max-call-seconds S  leave out samples longer than this (default 15)
               --seed N            picks the fault moments and victims (default: random)
               --out FILE          JSON report (default target/chaos.json)
-            """.formatted(String.join(",", Fault.SUITE.stream().map(Fault::id).toList()));
+            """.formatted(String.join(",", Fault.SUITE.stream().map(Fault::id).toList()),
+            String.join(", ", Fault.extras().stream().map(Fault::id).toList()));
 
     /** Load before the fault: long enough for a baseline, and every caller is mid-call when it strikes. */
     private static final long WARM_MS = 20_000;
@@ -46,6 +50,8 @@ public final class ChaosCommand {
     private static final long AFTER_MS = 20_000;
     /** Between runs: the last run's restarts settle (rebalances, standby catch-up). */
     private static final long SETTLE_MS = 10_000;
+    /** Longest the load waits, after a transcriber change, for the group to be whole again (then it is reported not). */
+    private static final long REBALANCE_WAIT_MS = 60_000;
 
     record Options(Path work, Path script, List<Fault> faults, int calls, int seconds, int warmUpSeconds,
                    Path samples, double maxCallSeconds, long seed, Path out) {
@@ -120,7 +126,7 @@ public final class ChaosCommand {
 
     /** Runs every fault of {@code options} against the local cluster and prints the table. */
     public static List<FaultResult> run(Options options) throws Exception {
-        LocalCluster cluster = new LocalCluster(options.script(), options.work());
+        LocalCluster cluster = LocalCluster.recorded(options.script(), options.work());
         List<SampleCall> samples = Workload.load(options.samples(), 1).calls().stream()
                 .filter(sample -> sample.seconds() <= options.maxCallSeconds()).toList();
         if (samples.isEmpty()) {
@@ -152,38 +158,93 @@ public final class ChaosCommand {
         }
         List<FaultResult> results = new ArrayList<>();
         List<String> loadAverages = new ArrayList<>();
-        for (Fault fault : options.faults()) {
-            Thread.sleep(SETTLE_MS);
-            log("Run '" + fault.id() + "': " + fault.description() + "; " + options.calls() + " live calls");
-            CallLoad load = new CallLoad(ingest, samples, clock);
-            long failoversBefore = ingest.failovers();
-            long loadStart = System.currentTimeMillis();
-            load.start(options.calls(), random.nextInt(samples.size()));
-            long faultAt = loadStart + WARM_MS + random.nextInt(FAULT_JITTER_MS);
-            Thread.sleep(Math.max(0, faultAt - System.currentTimeMillis()));
-            faultAt = System.currentTimeMillis();
-            String target = fault.inject(cluster, random, load::liveCall, ingest::replicaInUse);
-            long faultDone = System.currentTimeMillis();
-            long loadEnd = Math.max(loadStart + options.seconds() * 1000L, faultDone + AFTER_MS);
-            Thread.sleep(Math.max(0, loadEnd - System.currentTimeMillis()));
-            load.finish();
-            log("Run '" + fault.id() + "': load stopped; verifying " + load.calls().size() + " calls");
-            FaultResult result = verifier.verify(fault, target, load.calls(), load.startFailures(), loadStart,
-                    faultAt, faultDone, ingest.failovers() - failoversBefore);
-            String loadAverage = Machine.loadAverage();
-            results.add(result);
-            loadAverages.add(loadAverage);
-            log("Run '" + fault.id() + "': " + result + "; load average " + loadAverage);
+        AddedTranscribers added = new AddedTranscribers();
+        try {
+            for (Fault fault : options.faults()) {
+                Thread.sleep(SETTLE_MS);
+                if (fault == Fault.SCALE_IN && !added.any()) {
+                    // scale-in stops a replica the suite added, so the cluster ends as it began: alone, it adds one
+                    log("Run 'scale-in': adding the transcriber replica it will stop, before its load (not measured)");
+                    added.add(cluster);
+                    Thread.sleep(SETTLE_MS);
+                }
+                FaultResult result = run(fault, options, cluster, ingest, samples, clock, random, verifier, added);
+                String loadAverage = Machine.loadAverage();
+                results.add(result);
+                loadAverages.add(loadAverage);
+                log("Run '" + fault.id() + "': " + result + "; load average " + loadAverage);
+            }
+        } finally {
+            if (added.any()) {
+                stopAdded(cluster, added);
+            }
         }
         print(results, loadAverages, options);
         return results;
+    }
+
+    /** One fault in its own run: the load, the fault mid-call, the transcriber group watched if it changes. */
+    private static FaultResult run(Fault fault, Options options, LocalCluster cluster, IngestClient ingest,
+                                   List<SampleCall> samples, ScheduledExecutorService clock, Random random,
+                                   FaultVerifier verifier, AddedTranscribers added) throws Exception {
+        log("Run '" + fault.id() + "': " + fault.description() + "; " + options.calls() + " live calls");
+        CallLoad load = new CallLoad(ingest, samples, clock);
+        long failoversBefore = ingest.failovers();
+        long loadStart = System.currentTimeMillis();
+        load.start(options.calls(), random.nextInt(samples.size()));
+        // watched from the load's start, so the timeline shows the group as it was before the change
+        TranscriberGroupWatch watch = fault.changesTranscriberGroup()
+                ? new TranscriberGroupWatch(cluster.bootstrapServers()) : null;
+        RebalanceTimeline group = null;
+        long faultAt = loadStart + WARM_MS + random.nextInt(FAULT_JITTER_MS);
+        long faultDone;
+        long loadEnd;
+        String target;
+        try {
+            Thread.sleep(Math.max(0, faultAt - System.currentTimeMillis()));
+            faultAt = System.currentTimeMillis();
+            target = fault.inject(cluster, random, load::liveCall, ingest::replicaInUse, added);
+            faultDone = System.currentTimeMillis();
+            loadEnd = Math.max(loadStart + options.seconds() * 1000L, faultDone + AFTER_MS);
+            if (watch != null) {
+                long settledAfter = watch.awaitSettled(faultAt, REBALANCE_WAIT_MS).settledAfterChangeMs();
+                log("Run '" + fault.id() + "': transcriber group " + (settledAfter < 0 ? "not whole again yet"
+                        : "whole again " + Format.number(settledAfter / 1000.0, 1) + " s after the change"));
+                if (settledAfter >= 0) {
+                    // the rebalance window (until settled + margin) must be under load to its end
+                    loadEnd = Math.max(loadEnd, faultAt + settledAfter + LatencyWindow.MARGIN_MS);
+                }
+            }
+            Thread.sleep(Math.max(0, loadEnd - System.currentTimeMillis()));
+            load.finish();
+            if (watch != null) {
+                group = watch.timeline(faultAt);
+            }
+        } finally {
+            if (watch != null) {
+                watch.close();
+            }
+        }
+        log("Run '" + fault.id() + "': load stopped; verifying " + load.calls().size() + " calls");
+        return verifier.verify(fault, target, load.calls(), load.startFailures(), loadStart, faultAt, faultDone,
+                ingest.failovers() - failoversBefore, group, loadEnd);
+    }
+
+    private static void stopAdded(LocalCluster cluster, AddedTranscribers added) {
+        log("Stopping the transcriber replicas the suite added, so the cluster ends with those it had");
+        try {
+            log("Stopped " + added.stopAll(cluster));
+        } catch (Exception e) {
+            log("Could not stop an added replica: " + e.getMessage() + "; stop it with: infra/local-cluster.sh "
+                    + "stop-one NAME (names: infra/local-cluster.sh status)");
+        }
     }
 
     private static void print(List<FaultResult> results, List<String> loadAverages, Options options) throws Exception {
         TextTable table = new TextTable("Faults: " + options.calls() + " live calls, each fault in its own run",
                 "fault", "hit", "calls ended/abandoned", "utterances expected", "stored once", "lost", "not closed: missing", "extra",
                 "doubled (transcripts/verdicts)", "acked chunks not transcribed", "p95 before (ms)",
-                "max latency after (ms)", "added delay (s)", "added: while down / on return (s)", "recovery (s)", "fault lasted (s)", "load average");
+                "p99 before (ms)", "max latency after (ms)", "added delay (s)", "added: while down / on return (s)", "recovery (s)", "fault lasted (s)", "load average");
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("machine", Machine.describe(Runtime.getRuntime().availableProcessors()));
         report.put("options", Map.of("calls", options.calls(), "seconds", options.seconds(), "seed", options.seed(),
@@ -194,7 +255,8 @@ public final class ChaosCommand {
             table.row(r.fault(), r.target(), r.callsEnded() + "/" + r.callsAbandoned(), r.expected(), r.storedOnce(),
                     r.lost(), r.callsNotClosed() + " calls: " + r.pending(), r.extra(),
                     r.doubledTranscripts() + "/" + r.doubledVerdicts(), r.ackedNotTranscribed(),
-                    Format.number(r.baselineP95Ms(), 0), Format.number(r.maxLatencyMs(), 0),
+                    Format.number(r.baselineP95Ms(), 0), Format.number(r.baselineP99Ms(), 0),
+                    Format.number(r.maxLatencyMs(), 0),
                     Format.number(r.addedDelayMs() / 1000, 1), Format.number(r.addedWhileDownMs() / 1000, 1) + " / "
                             + Format.number(r.addedOnReturnMs() / 1000, 1), Format.number(r.recoveryMs() / 1000.0, 1),
                     Format.number(r.faultMs() / 1000.0, 1), loadAverages.get(i));
@@ -203,11 +265,46 @@ public final class ChaosCommand {
         report.put("runs", runs);
         System.out.println();
         System.out.println(table.render());
+        printRebalances(results);
         results.stream().filter(r -> r.callsAbandoned() > 0).forEach(r -> System.out.println("  " + r.fault()
                 + ": " + r.callsAbandoned() + " call(s) abandoned by the client with " + r.abandonedChunks()
                 + " acknowledged chunk(s), e.g. " + r.abandonReasons()));
         ReportJson.write(report, options.out());
         System.out.println("JSON: " + options.out().toAbsolutePath());
+    }
+
+    /** The faults that changed the transcriber group: its rebalance, the latency during it, and its timeline. */
+    private static void printRebalances(List<FaultResult> results) {
+        List<FaultResult> changed = results.stream().filter(r -> r.rebalance() != null).toList();
+        if (changed.isEmpty()) {
+            return;
+        }
+        TextTable table = new TextTable("Transcriber group changes (group " + TranscriberGroupWatch.GROUP
+                + " polled every " + TranscriberGroupWatch.POLL_MS + " ms; whole = Stable with every " + Topics.AUDIO
+                + " partition assigned; window = utterances that ended from the change until whole again + "
+                + LatencyWindow.MARGIN_MS / 1000 + " s)",
+                "fault", "hit", "members before -> after", "whole again after the change (s)", "rebalance (s)",
+                "window (s)", "utterances in window", "p95 before (ms)", "p99 before (ms)", "p99 in window (ms)",
+                "max in window (ms)", "lost", "doubled (transcripts/verdicts)");
+        for (FaultResult r : changed) {
+            RebalanceCost cost = r.rebalance();
+            table.row(r.fault(), r.target(), cost.membersBefore() < 0 ? "no rebalance seen"
+                            : cost.membersBefore() + " -> " + cost.membersAfter(),
+                    cost.membersBefore() < 0 ? "-" : cost.settledAfterChangeMs() < 0 ? "not whole"
+                            : Format.number(cost.settledAfterChangeMs() / 1000.0, 1),
+                    cost.rebalanceMs() < 0 ? "-" : Format.number(cost.rebalanceMs() / 1000.0, 1),
+                    Format.number((cost.window().toMs() - cost.window().fromMs()) / 1000.0, 1),
+                    cost.window().utterances(), Format.number(r.baselineP95Ms(), 0),
+                    Format.number(r.baselineP99Ms(), 0), Format.number(cost.window().p99Ms(), 0),
+                    Format.number(cost.window().maxMs(), 0), r.lost(),
+                    r.doubledTranscripts() + "/" + r.doubledVerdicts());
+        }
+        System.out.println();
+        System.out.println(table.render());
+        for (FaultResult r : changed) {
+            System.out.println("  " + r.fault() + " (" + r.target() + "), group timeline from the change:");
+            r.rebalance().timeline().forEach(event -> System.out.println("    " + event));
+        }
     }
 
     private static void log(String message) {

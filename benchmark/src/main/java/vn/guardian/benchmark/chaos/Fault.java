@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.utils.Utils;
+import vn.guardian.benchmark.cluster.LocalCluster;
 import vn.guardian.contracts.Topics;
 
 /** One fault of the suite: what it breaks, for how long, and how it brings the process back. */
@@ -23,9 +24,16 @@ enum Fault {
     INGEST("ingest", "kill -9 of the ingest replica the clients send to (they resend to the other), restarted after 20 s"),
     POSTGRES("postgres", "PostgreSQL killed, restarted after 30 s"),
     BROKER_PAUSE("broker-pause", "SIGSTOP of a broker for 20 s, then SIGCONT"),
-    ROLLING_RESTART("rolling-restart", "graceful restart of each transcriber, then each moderation instance, one at a time");
+    ROLLING_RESTART("rolling-restart", "graceful restart of each transcriber, then each moderation instance, one at a time"),
+    SCALE_OUT("scale-out", "one more transcriber replica started under load (local-cluster.sh add transcriber);"
+            + " it stays"),
+    SCALE_IN("scale-in", "graceful stop (SIGTERM) of the transcriber replica scale-out added"
+            + " (local-cluster.sh stop-one); alone, it adds one before its load");
 
-    /** The suite's default: every fault with a surviving replica or a bounded outage, each in its own run. */
+    /**
+     * The suite's default: every fault with a surviving replica or a bounded outage, each in its own run. The planned
+     * operations (rolling restart, scaling) are extras, asked for by name.
+     */
     static final List<Fault> SUITE = List.of(BROKER_LEADER, TRANSCRIBER, MODERATION, INGEST, POSTGRES, BROKER_PAUSE);
 
     private final String id;
@@ -50,10 +58,20 @@ enum Fault {
                         + Arrays.stream(values()).map(Fault::id).toList()));
     }
 
+    /** The faults not run by default, for the usage. */
+    static List<Fault> extras() {
+        return Arrays.stream(values()).filter(fault -> !SUITE.contains(fault)).toList();
+    }
+
+    /** Faults that change the transcriber group's members: the suite times their rebalance. */
+    boolean changesTranscriberGroup() {
+        return this == TRANSCRIBER || this == SCALE_OUT || this == SCALE_IN;
+    }
+
     /** How long the broken process stays down (or paused) before it comes back; 0 for a fault without an outage. */
     long downMs() {
         return switch (this) {
-            case NONE, ROLLING_RESTART -> 0;
+            case NONE, ROLLING_RESTART, SCALE_OUT, SCALE_IN -> 0;
             case BROKER_LEADER -> 10_000;
             case TRANSCRIBER, MODERATION, INGEST, BROKER_PAUSE -> 20_000;
             case POSTGRES -> 30_000;
@@ -65,10 +83,11 @@ enum Fault {
      *
      * @param liveCall     a call in progress, whose partition leader the broker faults pick
      * @param ingestInUse  the index, among the cluster's ingest replicas, of the one the clients send to now
+     * @param added        the transcriber replicas scale-out added, which scale-in stops
      * @return which process it hit
      */
-    String inject(LocalCluster cluster, Random random, Supplier<String> liveCall, IntSupplier ingestInUse)
-            throws Exception {
+    String inject(LocalCluster cluster, Random random, Supplier<String> liveCall, IntSupplier ingestInUse,
+                  AddedTranscribers added) throws Exception {
         switch (this) {
             case NONE -> {
                 return "-";
@@ -115,6 +134,12 @@ enum Fault {
                     cluster.run("restart", name);
                 }
                 return "transcriber-*, moderation-*";
+            }
+            case SCALE_OUT -> {
+                return added.add(cluster);
+            }
+            case SCALE_IN -> {
+                return added.stopNewest(cluster);
             }
             default -> throw new IllegalStateException(id);
         }

@@ -15,7 +15,7 @@ import vn.guardian.benchmark.stats.Stats;
  *                          same cores, a second rebalance)
  * @param recoveryMs        from the fault until the last verdict slower than {@link #slowMs} was stored; 0 if none was
  */
-record FaultLatency(double baselineP50Ms, double baselineP95Ms, double slowMs, double maxAfterMs,
+record FaultLatency(double baselineP50Ms, double baselineP95Ms, double baselineP99Ms, double slowMs, double maxAfterMs,
                     double addedDelayMs, double addedWhileDownMs, double addedOnReturnMs, long recoveryMs) {
 
     /** Slower than twice the normal p95, and at least half a second over it, counts as not recovered yet. */
@@ -49,7 +49,7 @@ record FaultLatency(double baselineP50Ms, double baselineP95Ms, double slowMs, d
             }
         }
         double maxAfter = Math.max(maxWhileDown, maxOnReturn);
-        return new FaultLatency(normal.p50(), normal.p95(), slow, maxAfter, added(maxAfter, normal),
+        return new FaultLatency(normal.p50(), normal.p95(), normal.p99(), slow, maxAfter, added(maxAfter, normal),
                 added(maxWhileDown, normal), added(maxOnReturn, normal),
                 lastSlowStoredAt < 0 ? 0 : lastSlowStoredAt - faultAtMs);
     }

@@ -14,11 +14,13 @@ import java.util.List;
  * @param addedDelayMs       the worst latency during and after the fault minus the run's own p95 before it
  * @param recoveryMs         from the fault until the last verdict slower than max(2 x p95, p95 + 0.5 s) was stored
  * @param faultMs            from the fault until the broken process was healthy again (or the pause ended)
+ * @param rebalance          for a fault that changes the transcriber group (kill, scale-out, scale-in): how long its
+ *                           rebalance took and the latency during it; null for the others
  */
 record FaultResult(String fault, String target, int callsEnded, int callsAbandoned, int startFailures,
                    List<String> abandonReasons, long abandonedChunks, int expected, int storedOnce, int lost,
                    int pending, int extra, int doubledTranscripts, int doubledVerdicts, long ackedNotTranscribed,
-                   int callsNotClosed, double baselineP50Ms, double baselineP95Ms, double maxLatencyMs,
-                   double addedDelayMs, double addedWhileDownMs, double addedOnReturnMs, long recoveryMs, long faultMs,
-                   long clientFailovers) {
+                   int callsNotClosed, double baselineP50Ms, double baselineP95Ms, double baselineP99Ms,
+                   double maxLatencyMs, double addedDelayMs, double addedWhileDownMs, double addedOnReturnMs,
+                   long recoveryMs, long faultMs, long clientFailovers, RebalanceCost rebalance) {
 }

@@ -63,9 +63,12 @@ final class FaultVerifier {
      * Waits until every ended call is closed in the registry (at most {@link #DRAIN_MS}), then measures.
      *
      * @param loadStartMs when the callers began, faultAtMs when the fault was injected (or would have been)
+     * @param group       the transcriber group's rebalances around the fault, or null when it was not watched
+     * @param loadEndMs   when the callers were told to stop (the rebalance window's end if the group never settled)
      */
     FaultResult verify(Fault fault, String target, List<CallLoad.Call> calls, List<String> startFailures,
-                       long loadStartMs, long faultAtMs, long faultDoneMs, long failovers) throws Exception {
+                       long loadStartMs, long faultAtMs, long faultDoneMs, long failovers, RebalanceTimeline group,
+                       long loadEndMs) throws Exception {
         List<CallLoad.Call> ended = calls.stream().filter(call -> call.ended).toList();
         List<CallLoad.Call> abandoned = calls.stream().filter(call -> !call.ended).toList();
         Map<String, Registry> registry = awaitClosed(ended.stream().map(call -> call.callId).toList());
@@ -119,9 +122,10 @@ final class FaultVerifier {
         return new FaultResult(fault.id(), target, ended.size(), abandoned.size(), startFailures.size(),
                 abandoned.stream().map(call -> call.abandoned).distinct().limit(3).toList(), abandonedChunks,
                 expected, storedOnce, lost, pending, extra, doubledTranscripts, doubledVerdicts, ackedNotTranscribed,
-                notClosed, latency.baselineP50Ms(), latency.baselineP95Ms(), latency.maxAfterMs(),
-                latency.addedDelayMs(), latency.addedWhileDownMs(), latency.addedOnReturnMs(), latency.recoveryMs(),
-                faultDoneMs - faultAtMs, failovers);
+                notClosed, latency.baselineP50Ms(), latency.baselineP95Ms(), latency.baselineP99Ms(),
+                latency.maxAfterMs(), latency.addedDelayMs(), latency.addedWhileDownMs(), latency.addedOnReturnMs(),
+                latency.recoveryMs(), faultDoneMs - faultAtMs, failovers,
+                group == null ? null : RebalanceCost.of(group, rows, loadEndMs));
     }
 
     private Map<String, Registry> awaitClosed(Collection<String> callIds) throws Exception {

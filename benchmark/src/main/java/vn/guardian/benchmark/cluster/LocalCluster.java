@@ -3,6 +3,7 @@ package vn.guardian.benchmark.cluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The pipeline as {@code infra/local-cluster.sh} runs it: every part its own process (3 brokers, PostgreSQL, ingest,
  * transcribers, moderation), found through the PIDs, ports and secrets the script records under
- * {@code $GUARDIAN_LOCAL_WORK}. Ports come from the same {@code GUARDIAN_*} variables the script reads, so both
- * agree. A cluster that is already running is used as it is and left running; one this class started, it stops.
+ * {@code $GUARDIAN_LOCAL_WORK} ({@code pids}: name, pid, port, and {@code stopped} for a replica taken out with
+ * {@code stop-one}). Ports come from the same {@code GUARDIAN_*} variables the script reads, so both agree. A cluster
+ * that is already running is used as it is and left running; one this class started, it stops. The script's verbs
+ * ({@code kill}, {@code restart}, {@code add}, ...) run through {@link #run}, so callers signal exactly the processes
+ * the script knows. The pids file is read again on every question: {@code add}, {@code stop-one} and {@code restart}
+ * change it.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -38,6 +43,16 @@ public final class LocalCluster implements AutoCloseable {
     public static Path workDir(Path repo) {
         String env = System.getenv("GUARDIAN_LOCAL_WORK");
         return env == null || env.isBlank() ? repo.resolve("infra/local-cluster/work") : Path.of(env);
+    }
+
+    /** The cluster {@code script} recorded in {@code work}, used as it is and left running (the chaos suite's). */
+    public static LocalCluster recorded(Path script, Path work) throws IOException {
+        Path pids = work.resolve("pids");
+        if (!Files.isReadable(pids) || Files.size(pids) == 0) {
+            throw new IOException("No local cluster recorded in " + pids + ". Start one with: " + script
+                    + " start --transcribers 2 --ingest 2 --moderation 2 (or run infra/chaos.sh, which does)");
+        }
+        return new LocalCluster(script, work, false);
     }
 
     /**
@@ -73,17 +88,28 @@ public final class LocalCluster implements AutoCloseable {
         return cluster;
     }
 
-    /** Recorded processes in start order: name to {pid, port}. */
+    /** Recorded processes in start order, those stopped with {@code stop-one} left out: name to {pid, port}. */
     public Map<String, long[]> processes() throws IOException {
+        return processes(Files.readAllLines(work.resolve("pids")));
+    }
+
+    /** The lines of a {@code pids} file ({@code name pid [port [stopped]]}) as {@link #processes()} answers them. */
+    static Map<String, long[]> processes(List<String> pidsLines) {
         Map<String, long[]> processes = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(work.resolve("pids"))) {
+        for (String line : pidsLines) {
             String[] fields = line.trim().split("\\s+");
-            if (fields.length >= 2) {
+            boolean stopped = fields.length > 3 && fields[3].equals("stopped");
+            if (fields.length >= 2 && !stopped) {
                 processes.put(fields[0], new long[] {Long.parseLong(fields[1]),
                         fields.length > 2 ? Long.parseLong(fields[2]) : -1});
             }
         }
         return processes;
+    }
+
+    /** Names of the running-recorded processes starting with {@code prefix} (kafka-, transcriber-, ingest-, ...). */
+    public List<String> names(String prefix) throws IOException {
+        return processes().keySet().stream().filter(name -> name.startsWith(prefix)).toList();
     }
 
     /** Process name to PID, e.g. kafka-1, postgres, transcriber-1. */
@@ -111,6 +137,12 @@ public final class LocalCluster implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("the local cluster has no ingest replica ("
                         + work.resolve("pids") + "); build it: ./mvnw -o -B -pl ingest-service -am -DskipTests "
                         + "package, then stop and start"));
+    }
+
+    /** Every ingest replica, in start order (the chaos suite's clients fail over between them). */
+    public List<String> ingestUrls() throws IOException {
+        return serviceUrls().entrySet().stream().filter(service -> service.getKey().startsWith("ingest-"))
+                .map(Map.Entry::getValue).toList();
     }
 
     /** Tenant "demo"'s API key, written by the script. */
@@ -145,7 +177,37 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public List<String> transcribers() throws IOException {
-        return pids().keySet().stream().filter(name -> name.startsWith("transcriber-")).toList();
+        return names("transcriber-");
+    }
+
+    /** Runs {@code local-cluster.sh verb args...}; its log lines go to stderr; fails unless it exits 0. */
+    public void run(String... verbAndArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(script.toString());
+        command.addAll(List.of(verbAndArgs));
+        Process process = script(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " did not finish within 10 minutes");
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " exited with " + process.exitValue()
+                    + "; see the [local-cluster] lines above");
+        }
+    }
+
+    /** {@code pause NAME SECONDS} in the background, so the load goes on while the process is stopped. */
+    public Process pauseInBackground(String name, int seconds) throws IOException {
+        return script(List.of(script.toString(), "pause", name, Integer.toString(seconds))).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** The script on this cluster's work folder, whatever {@code $GUARDIAN_LOCAL_WORK} says in this JVM. */
+    private ProcessBuilder script(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("GUARDIAN_LOCAL_WORK", work.toString());
+        return builder;
     }
 
     /** Stops the cluster if this class started it. */
@@ -155,7 +217,7 @@ public final class LocalCluster implements AutoCloseable {
             return;
         }
         log("Stopping the local cluster");
-        Process stop = new ProcessBuilder(script.toString(), "stop").inheritIO().start();
+        Process stop = script(List.of(script.toString(), "stop")).inheritIO().start();
         if (!stop.waitFor(5, TimeUnit.MINUTES)) {
             stop.destroy();
         }

@@ -33,6 +33,18 @@ class ChaosOptionsTest {
     }
 
     @Test
+    void theIssuesScalingSequenceIsThreeFaultsInARowAndNotPartOfTheDefaultSuite() {
+        ChaosCommand.Options options = ChaosCommand.Options.parse(
+                new String[]{"--faults", "scale-out,scale-in,transcriber"}, null);
+
+        assertThat(options.faults()).containsExactly(Fault.SCALE_OUT, Fault.SCALE_IN, Fault.TRANSCRIBER);
+        assertThat(options.faults()).allMatch(Fault::changesTranscriberGroup);
+        assertThat(Fault.SUITE).doesNotContain(Fault.SCALE_OUT, Fault.SCALE_IN);
+        assertThat(Fault.MODERATION.changesTranscriberGroup()).isFalse();
+        assertThat(ChaosCommand.USAGE).contains("also none, rolling-restart, scale-out, scale-in");
+    }
+
+    @Test
     void theUsageNamesEveryOptionWithItsDefault() {
         assertThat(ChaosCommand.USAGE).contains("--calls N", "default 3", "--warm-up S", "default 120", "broker-leader");
     }

@@ -16,9 +16,9 @@ class FaultLatencyTest {
     @Test
     void aFaultThatHoldsVerdictsBackForEightSecondsAddsEightSecondsAndRecoversWhenTheLastLateOneIsStored() {
         List<VerdictRows.Row> rows = new ArrayList<>();
-        // before the fault: 200 ms every time
+        // before the fault: 200 ms, and one in a hundred 400 ms
         for (long ingested = 10_000; ingested < 95_000; ingested += 1_000) {
-            rows.add(row(ingested, 200));
+            rows.add(row(ingested, ingested % 100_000 == 90_000 ? 400 : 200));
         }
         // utterances ending during the outage wait for it: the first one 8.2 s, later ones less
         rows.add(row(101_000, 8_200));
@@ -29,8 +29,9 @@ class FaultLatencyTest {
         FaultLatency latency = FaultLatency.of(rows, 5_000, FAULT_AT, RETURN_AT);
 
         assertThat(latency.baselineP95Ms()).isCloseTo(200, within(0.1));
+        assertThat(latency.baselineP99Ms()).isCloseTo(400, within(0.1));
         assertThat(latency.maxAfterMs()).isEqualTo(8_200);
-        assertThat(latency.addedDelayMs()).isCloseTo(8_000, within(0.1));
+        assertThat(latency.addedDelayMs()).as("over the p95 before").isCloseTo(8_000, within(0.1));
         assertThat(latency.recoveryMs()).isEqualTo(104_000 + 5_200 - FAULT_AT);
     }
 
