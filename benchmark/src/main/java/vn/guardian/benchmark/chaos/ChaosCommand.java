@@ -285,7 +285,7 @@ public final class ChaosCommand {
                 + LatencyWindow.MARGIN_MS / 1000 + " s)",
                 "fault", "hit", "members before -> after", "whole again after the change (s)", "rebalance (s)",
                 "window (s)", "utterances in window", "p95 before (ms)", "p99 before (ms)", "p99 in window (ms)",
-                "max in window (ms)", "lost", "doubled (transcripts/verdicts)");
+                "max in window (ms)", "utterances / p99 in the rebalance only (ms)", "lost", "doubled (transcripts/verdicts)");
         for (FaultResult r : changed) {
             RebalanceCost cost = r.rebalance();
             table.row(r.fault(), r.target(), cost.membersBefore() < 0 ? "no rebalance seen"
@@ -296,7 +296,9 @@ public final class ChaosCommand {
                     Format.number((cost.window().toMs() - cost.window().fromMs()) / 1000.0, 1),
                     cost.window().utterances(), Format.number(r.baselineP95Ms(), 0),
                     Format.number(r.baselineP99Ms(), 0), Format.number(cost.window().p99Ms(), 0),
-                    Format.number(cost.window().maxMs(), 0), r.lost(),
+                    Format.number(cost.window().maxMs(), 0),
+                    cost.duringRebalance() == null ? "-" : cost.duringRebalance().utterances() + " / "
+                            + Format.number(cost.duringRebalance().p99Ms(), 0), r.lost(),
                     r.doubledTranscripts() + "/" + r.doubledVerdicts());
         }
         System.out.println();

@@ -35,4 +35,14 @@ record LatencyWindow(long fromMs, long toMs, int utterances, double p95Ms, doubl
         long to = settledAfter < 0 ? loadEndMs : timeline.changeAtMs() + settledAfter + MARGIN_MS;
         return of(rows, timeline.changeAtMs(), to);
     }
+
+    /**
+     * The rebalance itself: from the last poll that saw the group whole before it was not, until it was again plus
+     * {@link #MARGIN_MS}. For a scale-out this leaves out the new replica's JVM start, which on a shared machine
+     * costs the survivors CPU but is no rebalance; empty when no rebalance settled.
+     */
+    static java.util.Optional<LatencyWindow> ofRebalanceOnly(List<VerdictRows.Row> rows, RebalanceTimeline timeline) {
+        return timeline.ofChange().filter(RebalanceTimeline.Rebalance::settled).map(rebalance ->
+                of(rows, rebalance.startMs(), rebalance.settledAtMs().getAsLong() + MARGIN_MS));
+    }
 }

@@ -32,6 +32,27 @@ class LatencyWindowTest {
     }
 
     @Test
+    void theRebalanceOnlyWindowStartsAtTheLastPollThatSawTheGroupWholeNotWhenTheReplicaWasStarted() {
+        RebalanceTimeline timeline = RebalanceTimeline.of(List.of(
+                new GroupSnapshot(CHANGE_AT - 200, GroupState.STABLE, Set.of("a"), 12, 12),
+                new GroupSnapshot(CHANGE_AT + 30_000, GroupState.STABLE, Set.of("a"), 12, 12), // the JVM starting
+                new GroupSnapshot(CHANGE_AT + 30_200, GroupState.PREPARING_REBALANCE, Set.of("a", "b"), 12, 12),
+                new GroupSnapshot(CHANGE_AT + 32_000, GroupState.STABLE, Set.of("a", "b"), 12, 12)), CHANGE_AT);
+        List<VerdictRows.Row> rows = List.of(
+                row(CHANGE_AT + 10_000, 4_000),  // slowed by the new JVM's start, before any rebalance
+                row(CHANGE_AT + 31_000, 700),
+                row(CHANGE_AT + 41_999, 900));
+
+        LatencyWindow rebalanceOnly = LatencyWindow.ofRebalanceOnly(rows, timeline).orElseThrow();
+
+        assertThat(rebalanceOnly.fromMs()).as("the last poll that saw it whole").isEqualTo(CHANGE_AT + 30_000);
+        assertThat(rebalanceOnly.toMs()).isEqualTo(CHANGE_AT + 42_000);
+        assertThat(rebalanceOnly.utterances()).isEqualTo(2);
+        assertThat(rebalanceOnly.p99Ms()).isEqualTo(900);
+        assertThat(LatencyWindow.ofRebalance(rows, timeline, 200_000).p99Ms()).isEqualTo(4_000);
+    }
+
+    @Test
     void aGroupThatNeverSettledKeepsTheWindowOpenUntilTheLoadEnds() {
         RebalanceTimeline timeline = RebalanceTimeline.of(List.of(
                 new GroupSnapshot(CHANGE_AT - 200, GroupState.STABLE, Set.of("a"), 12, 12),
