@@ -240,6 +240,7 @@ start_service() { # name port jar heap env...
   if secure; then mapfile -t security < <(secure_service_env "$name"); fi
   local pin=() # GUARDIAN_TRANSCRIBER_CPUS pins each transcriber to those CPUs, to set its rate against raw Vosk on as many
   case "$name" in transcriber-*) [ -z "${GUARDIAN_TRANSCRIBER_CPUS:-}" ] || pin=(taskset -c "$GUARDIAN_TRANSCRIBER_CPUS") ;; esac
+  [ -z "${START_NICE:-}" ] || pin=(nice -n "$START_NICE" ${pin[@]+"${pin[@]}"}) # set by add: see full_priority
   env SERVER_ADDRESS=127.0.0.1 SERVER_PORT="$port" SPRING_KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" ${security[@]+"${security[@]}"} "$@" \
     setsid ${pin[@]+"${pin[@]}"} java -Xmx"$heap" -Dguardian.local="$name" -jar "$jar" >>"$WORK/$name/service.log" 2>&1 </dev/null &
   record_pid "$name" $! "$port"
@@ -629,9 +630,21 @@ cmd_add() { # kind: starts one more replica with the settings `start` gave the o
   local i=1
   while [ -n "$(recorded "$kind-$i")" ] && ! stopped "$kind-$i"; do i=$((i + 1)); done
   [ "$i" -le 99 ] || die "add $kind: 99 replicas is the most this script numbers"
-  launch "$kind-$i"
+  START_NICE=19 launch "$kind-$i"
   wait_healthy "$kind-$i"
+  full_priority "$kind-$i"
   echo "$kind-$i"
+}
+
+# A replica added to a running cluster starts at nice 19: its JVM start and model load (1.5 cores for 20-60 s) then
+# yield to the replicas serving live calls on the same host, and once ready it gets full priority like the others.
+full_priority() { # name: every thread of the process back to nice 0 (nice is per thread on Linux)
+  local pid task; pid=$(recorded "$1" | awk '{ print $1 }')
+  for task in /proc/"$pid"/task/*; do
+    renice -n 0 -p "${task##*/}" >/dev/null 2>&1 \
+      || { log "$1: could not raise it back to nice 0 (needs root or CAP_SYS_NICE); it keeps running at nice 19"; return 0; }
+  done
+  log "$1 ready: back to full priority"
 }
 
 cmd_stop_one() { # name: SIGTERM (a graceful leave: the replica hands its work over at once), wait, record as stopped
