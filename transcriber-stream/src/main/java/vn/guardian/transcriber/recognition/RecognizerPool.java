@@ -28,10 +28,10 @@ import org.vosk.Recognizer;
 public final class RecognizerPool implements AutoCloseable {
 
     /**
-     * The default of {@code guardian.transcriber.recognizer-retire-after}: bounds a live channel near 260 MB at an
-     * estimated 1-4 % of decoding speed; shorter bounds it lower but costs more (the curve: docs/benchmarks.md).
+     * The default of {@code guardian.transcriber.recognizer-retire-after}: with the freed memory handed back, a live
+     * channel averages ~116 MB instead of ~224 at 10m, for ~7 % more decoding CPU (the curve: docs/benchmarks.md).
      */
-    public static final Duration RETIRE_AFTER = Duration.ofMinutes(10);
+    public static final Duration RETIRE_AFTER = Duration.ofMinutes(2);
 
     private final int max;
     private final Duration retireAfter;
