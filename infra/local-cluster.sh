@@ -260,7 +260,8 @@ launch_moderation() { # i: its own port and state directory (Kafka Streams keeps
 }
 
 launch_transcriber() { # i: its own port, hence its own default instance id <host>-<port>, stable across restarts
-  start_service "transcriber-$1" "$(transcriber_port "$1")" "$WORK/jars/transcriber-stream.jar" 1g \
+  # MALLOC_ARENA_MAX=2 as in the transcriber image: Vosk's freed graphs fragment fewer malloc arenas
+  start_service "transcriber-$1" "$(transcriber_port "$1")" "$WORK/jars/transcriber-stream.jar" 1g MALLOC_ARENA_MAX=2 \
     ${GUARDIAN_TRANSCRIBER_MODELS_VI:+GUARDIAN_TRANSCRIBER_MODELS_VI=$GUARDIAN_TRANSCRIBER_MODELS_VI}
 }
 
