@@ -75,7 +75,7 @@ public final class ClusterBenchmark {
             IngestClient ingest = new IngestClient(local.ingestUrl(), local.apiKey(), 4);
             PipelineThroughput throughput = new PipelineThroughput(ingest, rows, 2 * cores);
             log("Warm-up: every sample once, until it has as many verdict rows as Vosk alone gave " + raw.expectedRows);
-            throughput.confirmExpectedRows(samples, raw.expectedRows, 2_000, 300_000);
+            throughput.warmUp(samples, raw.expectedRows, 2_000, 300_000);
             Map<String, Object> phase = throughput(throughput, samples, raw, options, processes);
             Map<String, Object> live = live(ingest, rows, local, samples, raw, options, processes);
             perProcessTable(phase, live, raw, cluster);

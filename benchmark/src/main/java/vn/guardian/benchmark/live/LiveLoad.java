@@ -68,13 +68,18 @@ public final class LiveLoad {
         }
         all.get();
         long lastEndMs = System.currentTimeMillis();
-        int expected = sampleByCall.values().stream().mapToInt(expectedRows::get).sum();
         long drainDeadline = lastEndMs + DRAIN_TIMEOUT_MS;
-        while (rowsOf(firstSeen, sampleByCall.keySet()).size() < expected && System.currentTimeMillis() < drainDeadline) {
+        Map<String, Long> finished = rows.finished(sampleByCall.keySet());
+        while (finished.size() < sampleByCall.size() && System.currentTimeMillis() < drainDeadline) {
             poll(levelStartMs, firstSeen);
             Thread.sleep(POLL_MS);
+            finished = rows.finished(sampleByCall.keySet());
         }
         poll(levelStartMs, firstSeen);
+        // the pipeline's own count once it finished every call (Vosk alone's can differ by an utterance), else Vosk's
+        int expected = finished.size() == sampleByCall.size()
+                ? (int) finished.values().stream().mapToLong(Long::longValue).sum()
+                : sampleByCall.values().stream().mapToInt(expectedRows::get).sum();
         // when the last verdict row of these calls was stored (the rows' own clock, not the poll period)
         long drainMs = rowsOf(firstSeen, sampleByCall.keySet()).stream().mapToLong(times -> times[1]).max().orElse(0)
                 - lastEndMs;

@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import vn.guardian.embedded.EmbeddedDatabase;
 
 /** Reads {@code segment_verdicts} rows as the benchmark's clock of record: one JDBC connection, read-only queries. */
@@ -53,6 +55,26 @@ public final class VerdictRows implements AutoCloseable {
             Array ids = connection.createArrayOf("text", callIds.toArray());
             query.setArray(1, ids);
             return rows(query);
+        }
+    }
+
+    /**
+     * The calls of these the pipeline has finished, with the segments it counted: call verdict closed and each of
+     * those segments' rows stored. The pipeline's own count, not Vosk alone's: on varied speech two identical
+     * recognizers can differ by an utterance, so a count taken by a separate raw run cannot tell when a call is done.
+     */
+    public Map<String, Long> finished(Collection<String> callIds) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT c.call_id, c.segments FROM call_verdicts c "
+                + "WHERE c.call_id = ANY(?) AND NOT c.open "
+                + "AND c.segments <= (SELECT count(*) FROM segment_verdicts s WHERE s.call_id = c.call_id)")) {
+            query.setArray(1, connection.createArrayOf("text", callIds.toArray()));
+            Map<String, Long> finished = new HashMap<>();
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    finished.put(result.getString(1), result.getLong(2));
+                }
+            }
+            return finished;
         }
     }
 

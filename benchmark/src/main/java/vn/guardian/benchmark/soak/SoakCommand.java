@@ -125,7 +125,7 @@ public final class SoakCommand {
              ConsumerLag lag = new ConsumerLag(local.bootstrapServers())) {
             IngestClient ingest = new IngestClient(local.ingestUrl(), local.apiKey(), 4);
             log("Warm-up: every sample once as a recording, until its verdict rows are all stored");
-            new PipelineThroughput(ingest, rows, 4).confirmExpectedRows(samples, expectedRows, 2_000, 300_000);
+            new PipelineThroughput(ingest, rows, 4).warmUp(samples, expectedRows, 2_000, 300_000);
             ServiceMetrics metrics = new ServiceMetrics();
             SoakLoad load = new SoakLoad(ingest, clock, samples);
             clock.scheduleAtFixedRate(() -> lag.byGroup().forEach((group, records) -> maxLag.merge(group, records,

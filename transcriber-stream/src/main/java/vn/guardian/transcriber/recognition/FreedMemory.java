@@ -2,6 +2,7 @@ package vn.guardian.transcriber.recognition;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,9 +38,8 @@ public final class FreedMemory implements AutoCloseable {
     /** Trims after each freed recognizer where glibc is the allocator; elsewhere (e.g. musl) keeps, and says so once. */
     public static FreedMemory returnedToSystem() {
         try {
-            LibC libc = Native.load("c", LibC.class);
-            libc.malloc_trim(Long.MAX_VALUE); // a pad larger than any heap: checks the symbol, trims nothing
-            return new FreedMemory(libc);
+            NativeLibrary.getInstance("c").getFunction("malloc_trim"); // glibc has it, musl does not
+            return new FreedMemory(Native.load("c", LibC.class));
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             log.warn("malloc_trim is not available ({}); freed recognizer memory stays with the allocator. Set "
                     + "guardian.transcriber.return-freed-memory=false to silence this", e.toString());
