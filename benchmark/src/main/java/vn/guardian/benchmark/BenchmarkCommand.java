@@ -126,7 +126,7 @@ public final class BenchmarkCommand {
                 startup(pipeline);
                 IngestClient ingest = new IngestClient(pipeline.ingestUrl(), pipeline.settings().apiKey(), 4);
                 PipelineThroughput throughput = new PipelineThroughput(ingest, rows, 2 * cores);
-                log("Warm-up: the first run's calls once each, until each has as many verdict rows as Vosk alone gave");
+                log("Warm-up: the first run's calls once each, until the pipeline has finished each (call verdict closed, its segments stored)");
                 throughput.warmUp(workload.distinctCalls(0), expectedRows, 2_000, 600_000);
                 report.put("verdictRowsPerSample", expectedRows);
                 Stats.Spread pipelineRate = throughput(throughput, workload, expectedRows, options, raw, monitor);
