@@ -31,6 +31,14 @@ class LiveRunTest {
     }
 
     @Test
+    void aSteadyLagOfSecondsIsBehindRealTimeEvenWhenItDoesNotGrow() {
+        Stats.Latency lagging = new Stats.Latency(118, 4_184, 47_828, 48_944, 49_603);
+        LiveRun run = LiveRun.of(6, 20, 18, 118, 118, 900, lagging, STEADY, STEADY, STEADY, STEADY, STEADY, 118, STEADY, STEADY, 40, 30);
+        assertThat(run.sustainable()).isFalse();
+        assertThat(run.problems()).singleElement().asString().contains("p95 47828 ms: behind real time");
+    }
+
+    @Test
     void namesEveryWayOfFallingBehind() {
         LiveRun run = LiveRun.of(8, 20, 24, 80, 70, 20_000, STEADY, STEADY, STEADY, STEADY, STEADY, STEADY, 70, STEADY, STEADY, 3_000, 1_500);
         assertThat(run.sustainable()).isFalse();
