@@ -42,6 +42,8 @@ public final class ChannelRecognizer implements AutoCloseable {
     private long offsetMs = -1;
     /** startSample of the first chunk fed after the last final result; -1 while no utterance is open. */
     private long utteranceStartSample = -1;
+    /** The chunk that closed the utterance at which this recognizer came due for retirement; replaced at the next. */
+    private AudioChunk retiringAfter;
     private boolean closed;
     private boolean finalized;
     private boolean failed;
@@ -71,6 +73,11 @@ public final class ChannelRecognizer implements AutoCloseable {
         if (offsetMs < 0) {
             offsetMs = chunk.startSample() * 1000 / sampleRate;
         }
+        if (retiringAfter != null) {
+            // here, not when the utterance closed: its verdict must not wait for a new recognizer to be made
+            replaceRecognizer(retiringAfter);
+            retiringAfter = null;
+        }
         if (utteranceStartSample < 0) {
             utteranceStartSample = chunk.startSample();
         }
@@ -88,7 +95,7 @@ public final class ChannelRecognizer implements AutoCloseable {
         }
         Optional<TranscriptSegment> segment = segment(recognizer.getResult(), chunk.ingestedAt());
         if (pool.dueForRetirement(samplesFed, sampleRate)) {
-            replaceRecognizer(chunk);
+            retiringAfter = chunk;
         }
         return segment;
     }

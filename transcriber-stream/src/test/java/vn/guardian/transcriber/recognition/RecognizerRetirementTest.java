@@ -62,6 +62,23 @@ class RecognizerRetirementTest {
     }
 
     @Test
+    void theVerdictOfTheUtteranceThatMadeARecognizerDueDoesNotWaitForItsReplacement() throws Exception {
+        List<AudioChunk> call = Speech.chunks(join(Speech.NEED_HELP, Speech.TWO_UTTERANCES), "call", 1, 0);
+        try (RecognizerPool pool = new RecognizerPool(1, Duration.ofSeconds(1))) {
+            ChannelRecognizer channel = pool.open(english, Speech.SAMPLE_RATE, CALL);
+            int next = 0;
+            while (channel.accept(call.get(next++)).isEmpty()) {
+                assertThat(next).as("the first utterance closes").isLessThan(call.size());
+            }
+            assertThat(pool.retired()).as("the segment is handed out before a new recognizer is made").isZero();
+
+            channel.accept(call.get(next));
+            assertThat(pool.retired()).as("replaced when the next chunk comes").isEqualTo(1);
+            channel.close();
+        }
+    }
+
+    @Test
     void aRecognizerIsNotReplacedBeforeItHasDecodedItsShare() throws Exception {
         try (RecognizerPool pool = new RecognizerPool(1, Duration.ofSeconds(12))) {
             List<TranscriptSegment> segments = transcribe(pool, Speech.chunks(join(Speech.NEED_HELP,
