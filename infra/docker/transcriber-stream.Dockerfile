@@ -55,8 +55,9 @@ COPY --from=extract /extract/layers/dependencies/ ./
 COPY --from=extract /extract/layers/spring-boot-loader/ ./
 COPY --from=extract /extract/layers/snapshot-dependencies/ ./
 COPY --from=extract /extract/layers/application/ ./
-# a small heap: models and recognizers live in native memory (README "Memory"); die on OOM for a clean restart
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=20 -XX:+ExitOnOutOfMemoryError"
+# a small heap: models and recognizers live in native memory (README "Memory"); die on OOM for a clean restart;
+# ParallelGC: more decoding per core than G1 in both corpus and sample runs, same live tail (docs/benchmarks.md)
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=20 -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC"
 # two malloc arenas, not 8 per core: Vosk's freed graphs fragment fewer arenas (-8 % RSS per channel, same speed; docs/benchmarks.md)
 ENV MALLOC_ARENA_MAX=2
 USER 1001:1001
