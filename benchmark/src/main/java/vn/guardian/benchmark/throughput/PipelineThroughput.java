@@ -34,8 +34,8 @@ public final class PipelineThroughput {
      *
      * @throws IllegalStateException when a call is not finished in time
      */
-    public void warmUp(List<SampleCall> samples, Map<String, Integer> expectedRows, long quietMs,
-                                    long timeoutMs) throws Exception {
+    public void warmUp(List<SampleCall> samples, Map<String, Integer> expectedRows, long quietMs, long timeoutMs)
+            throws Exception {
         Map<String, String> callBySample = new LinkedHashMap<>();
         for (SampleCall sample : samples) {
             callBySample.put(sample.name(), ingest.postRecording(sample).get());
@@ -49,16 +49,17 @@ public final class PipelineThroughput {
         Map<String, Long> finished = rows.finished(callBySample.values());
         List<VerdictRows.Row> seen = rows.ofCalls(callBySample.values());
         Map<String, Integer> stored = new LinkedHashMap<>();
+        Map<String, Integer> yielded = new LinkedHashMap<>();
         for (Map.Entry<String, String> call : callBySample.entrySet()) {
             stored.put(call.getKey(), (int) seen.stream().filter(row -> row.callId().equals(call.getValue())).count());
+            yielded.put(call.getKey(), expectedRows.get(call.getKey()));
         }
         if (finished.size() < callBySample.size()) {
             throw new IllegalStateException("The warm-up calls " + callBySample + " did not all finish in " + timeoutMs
                     + " ms (rows stored " + stored + "); is the pipeline healthy? Its log above says why");
         }
-        if (!stored.equals(callBySample.keySet().stream().collect(java.util.stream.Collectors.toMap(
-                sample -> sample, expectedRows::get, (a, b) -> a, LinkedHashMap::new)))) {
-            System.err.println("[benchmark] Warm-up: rows stored " + stored + ", Vosk alone yielded " + expectedRows
+        if (!stored.equals(yielded)) {
+            System.err.println("[benchmark] Warm-up: rows stored " + stored + ", Vosk alone yielded " + yielded
                     + " (identical recognizers can differ by an utterance on varied speech); runs end when the "
                     + "pipeline has finished each call, by its own count");
         }

@@ -189,7 +189,7 @@ public final class RecognizerPool implements AutoCloseable {
     }
 
     /** Time spent handing freed memory back, in nanoseconds. */
-    public double memoryTrimNanos() {
+    public long memoryTrimNanos() {
         return freedMemory.trimNanos();
     }
 
