@@ -240,7 +240,7 @@ start_service() { # name port jar heap env...
   if secure; then mapfile -t security < <(secure_service_env "$name"); fi
   local pin=() # GUARDIAN_TRANSCRIBER_CPUS pins each transcriber to those CPUs, to set its rate against raw Vosk on as many
   case "$name" in transcriber-*) [ -z "${GUARDIAN_TRANSCRIBER_CPUS:-}" ] || pin=(taskset -c "$GUARDIAN_TRANSCRIBER_CPUS") ;; esac
-  [ -z "${START_NICE:-}" ] || pin=(nice -n "$START_NICE" ${pin[@]+"${pin[@]}"}) # set by add: see full_priority
+  [ -z "${START_NICE:-}" ] || pin=(nice -n "$START_NICE" ${pin[@]+"${pin[@]}"}) # set by bring_up (add, restart)
   env SERVER_ADDRESS=127.0.0.1 SERVER_PORT="$port" SPRING_KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" ${security[@]+"${security[@]}"} "$@" \
     setsid ${pin[@]+"${pin[@]}"} java -Xmx"$heap" -Dguardian.local="$name" -jar "$jar" >>"$WORK/$name/service.log" 2>&1 </dev/null &
   record_pid "$name" $! "$port"
@@ -578,8 +578,7 @@ cmd_restart() { # stops the process if it runs (gracefully, as `stop` does), sta
   # a process that just exited may hold its listening port for a moment longer
   local port; port=$(recorded "$name" | awk '{ print $2 }')
   for _ in $(seq 1 20); do port_open "$port" || break; sleep 0.5; done
-  launch "$name"
-  wait_healthy "$name"
+  bring_up "$name"
 }
 
 cmd_pause() { # SIGSTOP, like a long GC pause or a hung VM: sockets stay open, nothing answers
@@ -631,14 +630,19 @@ cmd_add() { # kind: starts one more replica with the settings `start` gave the o
   local i=1
   while [ -n "$(recorded "$kind-$i")" ] && ! stopped "$kind-$i"; do i=$((i + 1)); done
   [ "$i" -le 99 ] || die "add $kind: 99 replicas is the most this script numbers"
-  START_NICE=19 launch "$kind-$i"
-  wait_healthy "$kind-$i"
-  full_priority "$kind-$i"
+  bring_up "$kind-$i"
   echo "$kind-$i"
 }
 
-# A replica added to a running cluster starts at nice 19: its JVM start and model load (1.5 cores for 20-60 s) then
-# yield to the replicas serving live calls on the same host, and once ready it gets full priority like the others.
+# A service replica started into a running cluster (add, restart) starts at nice 19: its JVM start and model load
+# (1.5 cores for 20-60 s) then yield to the replicas serving live calls on the same host, and once ready it gets full
+# priority like the others. Brokers and PostgreSQL start as they always did.
+bring_up() { # name: launch it, wait until healthy
+  START_NICE=19 launch "$1"
+  wait_healthy "$1"
+  case "$1" in transcriber-*|ingest-*|moderation-*) full_priority "$1" ;; esac
+}
+
 full_priority() { # name: every thread of the process back to nice 0 (nice is per thread on Linux)
   local pid task; pid=$(recorded "$1" | awk '{ print $1 }')
   for task in /proc/"$pid"/task/*; do
