@@ -259,9 +259,25 @@ launch_moderation() { # i: its own port and state directory (Kafka Streams keeps
     GUARDIAN_MODERATION_STATE_DIR="$WORK/moderation-$1/state"
 }
 
+# jemalloc as in the transcriber image (Debian/Ubuntu package libjemalloc2): ~40 % less memory per live channel than
+# glibc's malloc and ~25 % more decoding per core (docs/benchmarks.md, "Session 10"); glibc's malloc without it
+JEMALLOC_CONF="background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"
+transcriber_allocator() {
+  local lib
+  lib=$(find /usr/lib -maxdepth 2 -name libjemalloc.so.2 2>/dev/null | head -n 1)
+  if [ -n "$lib" ]; then
+    echo "LD_PRELOAD=$lib"
+    echo "MALLOC_CONF=$JEMALLOC_CONF"
+  else
+    echo "MALLOC_ARENA_MAX=2" # fewer glibc arenas for Vosk's freed graphs to fragment
+  fi
+}
+
 launch_transcriber() { # i: its own port, hence its own default instance id <host>-<port>, stable across restarts
-  # MALLOC_ARENA_MAX=2 as in the transcriber image: Vosk's freed graphs fragment fewer malloc arenas
-  start_service "transcriber-$1" "$(transcriber_port "$1")" "$WORK/jars/transcriber-stream.jar" 1g MALLOC_ARENA_MAX=2 \
+  local allocator
+  mapfile -t allocator < <(transcriber_allocator)
+  [ "${allocator[0]%%=*}" = LD_PRELOAD ] || log "transcriber-$1: libjemalloc2 is not installed; glibc's malloc keeps more memory per channel (apt-get install libjemalloc2)"
+  start_service "transcriber-$1" "$(transcriber_port "$1")" "$WORK/jars/transcriber-stream.jar" 1g "${allocator[@]}" \
     ${GUARDIAN_TRANSCRIBER_MODELS_VI:+GUARDIAN_TRANSCRIBER_MODELS_VI=$GUARDIAN_TRANSCRIBER_MODELS_VI}
 }
 

@@ -27,8 +27,9 @@ import vn.guardian.voskmodels.VoskModels;
  * @param recognizerRetireAfter  audio one native recognizer decodes before it is replaced at the next utterance
  *                               boundary of its call, or freed instead of kept warm after it: bounds the memory of a
  *                               recognizer, whose expanded decoding graph grows with the speech it hears
- * @param returnFreedMemory      hand each freed recognizer's memory back to the system (glibc {@code malloc_trim}),
- *                               so a replica's RSS follows its live channels rather than its peak
+ * @param returnFreedMemory      under glibc's malloc, hand freed recognizers' memory back with {@code malloc_trim}:
+ *                               less RSS, but each trim stalls decoding for up to ~0.5 s; off by default, and moot
+ *                               under jemalloc (the image's allocator), which hands it back by itself
  */
 @ConfigurationProperties("guardian.transcriber")
 public record TranscriberProperties(Map<String, String> models, Integer workers, String groupId, String instanceId,
@@ -64,9 +65,9 @@ public record TranscriberProperties(Map<String, String> models, Integer workers,
         recognizerRetireAfter = recognizerRetireAfter == null ? RecognizerPool.RETIRE_AFTER : recognizerRetireAfter;
         if (recognizerRetireAfter.isNegative() || recognizerRetireAfter.isZero()) {
             throw new IllegalArgumentException("guardian.transcriber.recognizer-retire-after=" + recognizerRetireAfter
-                    + "; set a positive duration of audio such as " + RecognizerPool.RETIRE_AFTER.toMinutes() + "m");
+                    + "; set a positive duration of audio such as " + RecognizerPool.RETIRE_AFTER.toSeconds() + "s");
         }
-        returnFreedMemory = returnFreedMemory == null || returnFreedMemory;
+        returnFreedMemory = returnFreedMemory != null && returnFreedMemory;
         decodeThreads = decodeThreads == null ? Runtime.getRuntime().availableProcessors() : decodeThreads;
         if (decodeThreads < 1) {
             throw new IllegalArgumentException("guardian.transcriber.decode-threads=" + decodeThreads

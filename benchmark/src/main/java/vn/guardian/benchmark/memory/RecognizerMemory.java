@@ -23,6 +23,7 @@ import vn.guardian.benchmark.report.ReportJson;
 import vn.guardian.contracts.audio.AudioChunk;
 import vn.guardian.contracts.audio.ModelFormat;
 import vn.guardian.transcriber.recognition.ChannelRecognizer;
+import vn.guardian.transcriber.recognition.Allocator;
 import vn.guardian.transcriber.recognition.RecognizerPool;
 import vn.guardian.voskmodels.BundledModel;
 
@@ -56,7 +57,7 @@ public final class RecognizerMemory {
             int every = 60;
             int threads = Runtime.getRuntime().availableProcessors();
             Duration retireAfter = RecognizerPool.RETIRE_AFTER;
-            boolean returnFreedMemory = true;
+            boolean returnFreedMemory = false;
             Path model = null;
             Path out = Path.of("target/recognizer-memory.json");
             for (int i = 0; i < args.length; i += 2) {
@@ -136,8 +137,8 @@ public final class RecognizerMemory {
             NativeMemory.trim();
             NativeMemory.Reading baseline = NativeMemory.read();
             log(String.format("baseline (model loaded, no recognizer): RSS %d MB, malloc in use %d MB, heap %d MB; "
-                            + "load average %s", mb(baseline.rss()), mb(baseline.mallocInUse()),
-                    mb(baseline.javaHeapUsed()), Machine.loadAverage()));
+                            + "allocator %s; load average %s", mb(baseline.rss()), mb(baseline.mallocInUse()),
+                    mb(baseline.javaHeapUsed()), Allocator.current(), Machine.loadAverage()));
             System.out.printf("%-8s %10s %10s %12s %14s %10s %12s %12s %8s%n", "audio", "RSS MB", "malloc MB",
                     "RSS/ch MB", "malloc/ch MB", "retired", "audio s/CPU s", "audio s/wall s", "load");
             List<ChannelRecognizer> recognizers = new ArrayList<>();

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 class RecognizerMemoryOptionsTest {
 
     @Test
-    void freedMemoryIsHandedBackByDefaultAsInTheTranscriber() {
-        assertThat(RecognizerMemory.Options.parse().returnFreedMemory()).isTrue();
-        assertThat(RecognizerMemory.Options.parse("--return-freed-memory", "false").returnFreedMemory()).isFalse();
+    void freedMemoryIsLeftToTheAllocatorByDefaultAsInTheTranscriber() {
+        assertThat(RecognizerMemory.Options.parse().returnFreedMemory()).isFalse();
+        assertThat(RecognizerMemory.Options.parse("--return-freed-memory", "true").returnFreedMemory()).isTrue();
     }
 
     @Test

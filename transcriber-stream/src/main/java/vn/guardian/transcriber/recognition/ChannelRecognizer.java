@@ -1,10 +1,11 @@
 package vn.guardian.transcriber.recognition;
 
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.vosk.Model;
 import org.vosk.Recognizer;
 import tools.jackson.databind.JsonNode;
@@ -42,7 +43,9 @@ public final class ChannelRecognizer implements AutoCloseable {
     private long offsetMs = -1;
     /** startSample of the first chunk fed after the last final result; -1 while no utterance is open. */
     private long utteranceStartSample = -1;
-    /** The chunk that closed the utterance at which this recognizer came due for retirement; replaced at the next. */
+    /** The recognizer that replaces this one once it is due: made off the decode thread, swapped in when ready. */
+    private CompletableFuture<Recognizer> successor;
+    /** The chunk that closed the utterance at which the successor was ready; the swap happens at the next chunk. */
     private AudioChunk retiringAfter;
     private boolean closed;
     private boolean finalized;
@@ -90,31 +93,39 @@ public final class ChannelRecognizer implements AutoCloseable {
             throw e;
         }
         samplesFed += chunk.pcm().length / 2;
+        if (successor == null && pool.dueForRetirement(samplesFed, sampleRate)) {
+            successor = pool.successor(model, sampleRate);
+        }
         if (!endOfUtterance) {
             return Optional.empty();
         }
         Optional<TranscriptSegment> segment = segment(recognizer.getResult(), chunk.ingestedAt());
-        if (pool.dueForRetirement(samplesFed, sampleRate)) {
-            retiringAfter = chunk;
+        if (successor != null && successor.isDone()) {
+            retiringAfter = chunk; // else at a later utterance boundary: this thread never waits for it
         }
         return segment;
     }
 
     /**
-     * Swaps in a new native recognizer at this utterance boundary and feeds it the chunk that closed the utterance
+     * Swaps in the successor at this utterance boundary and feeds it the chunk that closed the utterance
      * again: the old one may not have decoded that chunk's last frames yet, and they must not be lost. That chunk
      * ends in the silence that closed the utterance, so the new recognizer hears no words twice.
      */
     private void replaceRecognizer(AudioChunk closing) {
         long channelSamples = samplesFed - samplesBefore;
         int closingSamples = closing.pcm().length / 2;
+        Recognizer next;
         try {
-            recognizer = pool.replace(model, recognizer, sampleRate);
-        } catch (IOException | RuntimeException e) {
+            next = successor.join();
+        } catch (CompletionException e) {
             failed = true;
             throw new IllegalStateException("could not replace the recognizer of call " + identity.callId()
-                    + " channel " + identity.channel() + ": " + e.getMessage(), e);
+                    + " channel " + identity.channel() + ": " + e.getCause(), e.getCause());
+        } finally {
+            successor = null;
         }
+        pool.retire(recognizer);
+        recognizer = next;
         samplesBefore = -(channelSamples - closingSamples);
         samplesFed = 0;
         if (recognizer.acceptWaveForm(closing.pcm(), closing.pcm().length)) {
@@ -184,8 +195,11 @@ public final class ChannelRecognizer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (successor != null) {
+            successor.thenAccept(pool::free); // not swapped in before the call ended
+        }
         if (failed) {
-            recognizer.close();
+            pool.free(recognizer);
             return;
         }
         try {
@@ -196,7 +210,7 @@ public final class ChannelRecognizer implements AutoCloseable {
                 recognizer.getFinalResult();
             }
         } catch (RuntimeException e) {
-            recognizer.close();
+            pool.free(recognizer);
             return;
         }
         pool.giveBack(model, recognizer, samplesFed, sampleRate);

@@ -2,10 +2,6 @@ package vn.guardian.transcriber.recognition;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,11 +9,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives the memory of freed recognizers back to the system with glibc's {@code malloc_trim}.
  *
- * <p>Why: malloc keeps freed blocks for reuse, so the 100-250 MB graph of a retired recognizer stayed resident and a
- * replica's RSS followed its peak, not its live channels (docs/benchmarks.md, "Issue 17"). Trimming runs on one
- * background thread, off the decode path, and requests that arrive while one is pending fold into it.
+ * <p>Why: glibc's malloc keeps freed blocks for reuse, so the 100-250 MB graph of a retired recognizer stayed
+ * resident and a replica's RSS followed its peak, not its live channels (docs/benchmarks.md, "Issue 17"). The cost:
+ * a trim holds each malloc arena's lock for 100-450 ms, and a decode thread that allocates meanwhile waits, which
+ * pushed live p99 past a second; so it is off unless asked for. Under jemalloc (the transcriber image preloads it)
+ * freed pages go back on jemalloc's own background threads without that stall, and this does nothing.
  */
-public final class FreedMemory implements AutoCloseable {
+final class FreedMemory {
 
     private static final Logger log = LoggerFactory.getLogger(FreedMemory.class);
 
@@ -26,72 +24,50 @@ public final class FreedMemory implements AutoCloseable {
     }
 
     private final LibC libc;
-    private final AtomicBoolean pending = new AtomicBoolean();
     private final AtomicLong trims = new AtomicLong();
     private final AtomicLong trimNanos = new AtomicLong();
-    private ExecutorService trimmer;
 
     private FreedMemory(LibC libc) {
         this.libc = libc;
     }
 
-    /** Trims after each freed recognizer where glibc is the allocator; elsewhere (e.g. musl) keeps, and says so once. */
-    public static FreedMemory returnedToSystem() {
-        try {
-            NativeLibrary.getInstance("c").getFunction("malloc_trim"); // glibc has it, musl does not
-            return new FreedMemory(Native.load("c", LibC.class));
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            log.warn("malloc_trim is not available ({}); freed recognizer memory stays with the allocator. Set "
-                    + "guardian.transcriber.return-freed-memory=false to silence this", e.toString());
+    /** Trims where glibc is the allocator; under jemalloc leaves it to jemalloc; elsewhere (musl) keeps, and says so. */
+    static FreedMemory returnedToSystem() {
+        if (Allocator.current() == Allocator.JEMALLOC) {
+            return kept(); // jemalloc's decay hands freed pages back by itself
+        }
+        if (Allocator.current() == Allocator.OTHER) {
+            log.warn("malloc_trim is not available (the allocator is neither glibc nor jemalloc); freed recognizer "
+                    + "memory stays with the allocator. Set guardian.transcriber.return-freed-memory=false to silence "
+                    + "this");
             return kept();
         }
+        return new FreedMemory(Native.load("c", LibC.class));
     }
 
     /** Leaves freed memory to the allocator ({@code guardian.transcriber.return-freed-memory=false}). */
-    public static FreedMemory kept() {
+    static FreedMemory kept() {
         return new FreedMemory(null);
     }
 
-    /** Asks for a trim after a recognizer was freed; returns at once. */
-    synchronized void recognizerFreed() {
-        if (libc == null || !pending.compareAndSet(false, true)) {
+    /** Hands the allocator's free pages back to the system; it holds each malloc arena's lock while it does. */
+    void trim() {
+        if (libc == null) {
             return;
         }
-        if (trimmer == null) {
-            trimmer = Executors.newSingleThreadExecutor(r -> {
-                Thread thread = new Thread(r, "transcriber-malloc-trim");
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-        trimmer.execute(() -> {
-            pending.set(false);
-            long started = System.nanoTime();
-            libc.malloc_trim(0);
-            trimNanos.addAndGet(System.nanoTime() - started);
-            trims.incrementAndGet();
-        });
-    }
-
-    /** Whether trims happen at all (glibc found and not turned off). */
-    public boolean enabled() {
-        return libc != null;
+        long started = System.nanoTime();
+        libc.malloc_trim(0);
+        trimNanos.addAndGet(System.nanoTime() - started);
+        trims.incrementAndGet();
     }
 
     /** Trims done since start. */
-    public long trims() {
+    long trims() {
         return trims.get();
     }
 
     /** Time spent trimming since start, in nanoseconds: the CPU this lever costs, off the decode threads. */
-    public long trimNanos() {
+    long trimNanos() {
         return trimNanos.get();
-    }
-
-    @Override
-    public synchronized void close() {
-        if (trimmer != null) {
-            trimmer.shutdown();
-        }
     }
 }

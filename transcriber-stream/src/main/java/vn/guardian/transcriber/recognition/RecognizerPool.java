@@ -7,6 +7,13 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.vosk.Model;
@@ -24,20 +31,28 @@ import org.vosk.Recognizer;
  * {@code recognizer-retire-after} of audio is replaced by a new one at the next utterance boundary of its call
  * ({@link ChannelRecognizer}), and freed instead of kept when its call ends, which bounds a live channel's memory.
  * Each freed recognizer's memory is handed back to the system ({@link FreedMemory}) unless that is turned off.
+ *
+ * <p>Why an upkeep thread: making a recognizer takes ~60 ms, freeing a grown one ~200 ms and a trim 100-450 ms; on a
+ * decode thread that held up every channel queued behind it, so utterance verdicts came late (docs/benchmarks.md).
  */
 public final class RecognizerPool implements AutoCloseable {
 
     /**
-     * The default of {@code guardian.transcriber.recognizer-retire-after}: with the freed memory handed back, a live
-     * channel averages ~116 MB instead of ~224 at 10m, for ~7 % more decoding CPU (the curve: docs/benchmarks.md).
+     * The default of {@code guardian.transcriber.recognizer-retire-after}: under jemalloc (the image's allocator) a
+     * live channel averages ~92 MB instead of ~223 MB without retirement (the curve: docs/benchmarks.md, "Session 10").
      */
-    public static final Duration RETIRE_AFTER = Duration.ofMinutes(2);
+    public static final Duration RETIRE_AFTER = Duration.ofSeconds(90);
 
     private final int max;
     private final Duration retireAfter;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong retired = new AtomicLong();
     private final FreedMemory freedMemory;
+    /** Makes successors and frees recognizers; the pool's own thread unless a caller gave one. */
+    private final Executor upkeep;
+    private final ExecutorService ownUpkeep;
+    /** Recognizers queued for freeing: memory is trimmed once, after the last of a burst. */
+    private final AtomicInteger freeing = new AtomicInteger();
     /** Finished recognizers per model, most recently used first. */
     private final Map<Model, Deque<Warm>> warm = new HashMap<>();
     private boolean closed;
@@ -58,6 +73,14 @@ public final class RecognizerPool implements AutoCloseable {
      * @param returnFreedMemory  whether each freed recognizer's memory is handed back to the system (malloc_trim)
      */
     public RecognizerPool(int max, Duration retireAfter, boolean returnFreedMemory) {
+        this(max, retireAfter, returnFreedMemory, null);
+    }
+
+    /**
+     * @param upkeep where successors are made and recognizers freed; {@code Runnable::run} does it on the caller's
+     *               thread (to count its whole cost there), null on the pool's own thread
+     */
+    public RecognizerPool(int max, Duration retireAfter, boolean returnFreedMemory, Executor upkeep) {
         if (retireAfter.isNegative() || retireAfter.isZero()) {
             throw new IllegalArgumentException("guardian.transcriber.recognizer-retire-after=" + retireAfter
                     + "; set a positive duration of audio such as 30m");
@@ -65,6 +88,12 @@ public final class RecognizerPool implements AutoCloseable {
         this.max = max;
         this.retireAfter = retireAfter;
         this.freedMemory = returnFreedMemory ? FreedMemory.returnedToSystem() : FreedMemory.kept();
+        this.ownUpkeep = upkeep != null ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "transcriber-recognizer-upkeep");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.upkeep = upkeep != null ? upkeep : ownUpkeep;
     }
 
     /** Reserves {@code n} recognizers for a call; false when that would exceed the cap. */
@@ -106,13 +135,37 @@ public final class RecognizerPool implements AutoCloseable {
         return samplesFed > retireAfter.toMillis() * sampleRate / 1000;
     }
 
-    /** Frees a live channel's recognizer at an utterance boundary and makes its successor (under the same cap slot). */
-    Recognizer replace(Model model, Recognizer retiring, int sampleRate) throws IOException {
-        Recognizer successor = newRecognizer(model, sampleRate); // first: if this fails, the caller still owns its own
-        retiring.close();
+    /** A new recognizer for a channel whose own is due, made on the upkeep thread while the channel decodes on. */
+    CompletableFuture<Recognizer> successor(Model model, int sampleRate) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return newRecognizer(model, sampleRate);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, upkeep);
+    }
+
+    /** Frees a live channel's recognizer that its successor replaced at an utterance boundary. */
+    void retire(Recognizer retiring) {
         retired.incrementAndGet();
-        freedMemory.recognizerFreed();
-        return successor;
+        free(retiring);
+    }
+
+    /** Frees a native recognizer on the upkeep thread, then trims once no other is queued. */
+    void free(Recognizer recognizer) {
+        freeing.incrementAndGet();
+        try {
+            upkeep.execute(() -> {
+                recognizer.close();
+                if (freeing.decrementAndGet() == 0) {
+                    freedMemory.trim();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            freeing.decrementAndGet();
+            recognizer.close(); // the pool is closing: no thread left to hand it to
+        }
     }
 
     private synchronized Warm takeWarm(Model model) {
@@ -129,12 +182,12 @@ public final class RecognizerPool implements AutoCloseable {
 
     /** Keeps a finalized recognizer for the next call of the same model, unless it is due for retirement. */
     synchronized void giveBack(Model model, Recognizer recognizer, long samplesFed, int sampleRate) {
-        if (closed || dueForRetirement(samplesFed, sampleRate)) {
+        if (closed) {
             recognizer.close();
-            if (!closed) {
-                retired.incrementAndGet();
-                freedMemory.recognizerFreed();
-            }
+            return;
+        }
+        if (dueForRetirement(samplesFed, sampleRate)) {
+            retire(recognizer);
             return;
         }
         warm.computeIfAbsent(model, m -> new ArrayDeque<>()).addFirst(new Warm(recognizer, samplesFed,
@@ -151,12 +204,9 @@ public final class RecognizerPool implements AutoCloseable {
                     break; // the rest were used more recently
                 }
                 it.remove();
-                candidate.recognizer().close();
+                free(candidate.recognizer());
                 freed++;
             }
-        }
-        if (freed > 0) {
-            freedMemory.recognizerFreed();
         }
         return freed;
     }
@@ -169,8 +219,7 @@ public final class RecognizerPool implements AutoCloseable {
                 oldest = ofModel;
             }
         }
-        oldest.pollLast().recognizer().close();
-        freedMemory.recognizerFreed();
+        free(oldest.pollLast().recognizer());
     }
 
     /** The cap, guardian.transcriber.max-recognizers. */
@@ -208,12 +257,21 @@ public final class RecognizerPool implements AutoCloseable {
         return warm.values().stream().mapToInt(Deque::size).sum();
     }
 
-    /** Frees the warm recognizers; recognizers of open calls are freed by their owners. */
+    /** Frees the warm recognizers and waits for the upkeep; recognizers of open calls are freed by their owners. */
     @Override
-    public synchronized void close() {
-        warm.values().forEach(ofModel -> ofModel.forEach(w -> w.recognizer().close()));
-        warm.clear();
-        closed = true;
-        freedMemory.close();
+    public void close() {
+        synchronized (this) {
+            warm.values().forEach(ofModel -> ofModel.forEach(w -> w.recognizer().close()));
+            warm.clear();
+            closed = true;
+        }
+        if (ownUpkeep != null) {
+            ownUpkeep.shutdown();
+            try {
+                ownUpkeep.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vosk.Model;
@@ -38,7 +40,7 @@ class RecognizerRetirementTest {
         }
         List<TranscriptSegment> replaced;
         long retired;
-        try (RecognizerPool pool = new RecognizerPool(1, Duration.ofSeconds(1))) {
+        try (RecognizerPool pool = new RecognizerPool(1, Duration.ofSeconds(1), false, Runnable::run)) {
             replaced = transcribe(pool, call);
             retired = pool.retired();
         }
@@ -62,25 +64,37 @@ class RecognizerRetirementTest {
     }
 
     @Test
-    void theVerdictOfTheUtteranceThatMadeARecognizerDueDoesNotWaitForItsReplacement() throws Exception {
+    void aDueRecognizersSuccessorIsMadeAndTheOldOneFreedOffTheDecodeThreadAndSwappedInOnceReady() throws Exception {
         List<AudioChunk> call = Speech.chunks(join(Speech.NEED_HELP, Speech.TWO_UTTERANCES), "call", 1, 0);
-        try (RecognizerPool pool = new RecognizerPool(1, Duration.ofSeconds(1))) {
+        Deque<Runnable> upkeep = new ArrayDeque<>();
+        try (RecognizerPool pool = new RecognizerPool(1, Duration.ofSeconds(1), false, upkeep::add)) {
             ChannelRecognizer channel = pool.open(english, Speech.SAMPLE_RATE, CALL);
             int next = 0;
             while (channel.accept(call.get(next++)).isEmpty()) {
                 assertThat(next).as("the first utterance closes").isLessThan(call.size());
             }
-            assertThat(pool.retired()).as("the segment is handed out before a new recognizer is made").isZero();
+            assertThat(upkeep).as("its successor was asked for once, after 1 s of audio").hasSize(1);
+            channel.accept(call.get(next++));
+            assertThat(pool.retired()).as("not swapped: the successor was not ready when the utterance closed")
+                    .isZero();
 
+            upkeep.poll().run(); // the upkeep thread makes the successor
+            while (channel.accept(call.get(next++)).isEmpty()) {
+                assertThat(next).as("the second utterance closes").isLessThan(call.size());
+            }
+            assertThat(pool.retired()).as("the segment is handed out before the swap").isZero();
             channel.accept(call.get(next));
-            assertThat(pool.retired()).as("replaced when the next chunk comes").isEqualTo(1);
+            assertThat(pool.retired()).as("swapped in when the next chunk comes").isEqualTo(1);
+            assertThat(upkeep).as("the old recognizer is freed on the upkeep thread, not here").hasSize(1);
+            upkeep.poll().run();
             channel.close();
+            upkeep.forEach(Runnable::run);
         }
     }
 
     @Test
     void aRecognizerIsNotReplacedBeforeItHasDecodedItsShare() throws Exception {
-        try (RecognizerPool pool = new RecognizerPool(1, Duration.ofSeconds(12))) {
+        try (RecognizerPool pool = new RecognizerPool(1, Duration.ofSeconds(12), false, Runnable::run)) {
             List<TranscriptSegment> segments = transcribe(pool, Speech.chunks(join(Speech.NEED_HELP,
                     Speech.TWO_UTTERANCES), "call", 1, 0));
             assertThat(segments).hasSize(3);

@@ -1,0 +1,35 @@
+package vn.guardian.transcriber.recognition;
+
+import com.sun.jna.NativeLibrary;
+
+/**
+ * The native allocator Vosk's recognizers get their memory from. jemalloc (preloaded by the transcriber image) holds
+ * a live channel at ~101 MB on average with 2m retirement and decodes ~25 % more audio per CPU second than glibc's
+ * malloc, which keeps ~167 MB (docs/benchmarks.md, "Session 10").
+ */
+public enum Allocator {
+    JEMALLOC, GLIBC, OTHER;
+
+    private static final Allocator CURRENT = detect();
+
+    /** The allocator of this process. */
+    public static Allocator current() {
+        return CURRENT;
+    }
+
+    private static Allocator detect() {
+        if (exports("mallctl")) {
+            return JEMALLOC; // jemalloc's control interface: present when LD_PRELOAD put it in front of libc
+        }
+        return exports("malloc_trim") ? GLIBC : OTHER;
+    }
+
+    private static boolean exports(String symbol) {
+        try {
+            NativeLibrary.getProcess().getFunction(symbol);
+            return true;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return false;
+        }
+    }
+}
