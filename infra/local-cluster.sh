@@ -277,7 +277,9 @@ launch_transcriber() { # i: its own port, hence its own default instance id <hos
   local allocator
   mapfile -t allocator < <(transcriber_allocator)
   [ "${allocator[0]%%=*}" = LD_PRELOAD ] || log "transcriber-$1: libjemalloc2 is not installed; glibc's malloc keeps more memory per channel (apt-get install libjemalloc2)"
+  # ParallelGC as in the transcriber image: more decoding per core than G1 (docs/benchmarks.md)
   start_service "transcriber-$1" "$(transcriber_port "$1")" "$WORK/jars/transcriber-stream.jar" 1g "${allocator[@]}" \
+    JAVA_TOOL_OPTIONS=-XX:+UseParallelGC \
     ${GUARDIAN_TRANSCRIBER_MODELS_VI:+GUARDIAN_TRANSCRIBER_MODELS_VI=$GUARDIAN_TRANSCRIBER_MODELS_VI}
 }
 

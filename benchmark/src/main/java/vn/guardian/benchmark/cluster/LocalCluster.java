@@ -73,6 +73,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         ProcessBuilder start = new ProcessBuilder(script.toString(), "start", "--transcribers",
                 Integer.toString(transcribers)).inheritIO();
+        withoutOwnAllocator(start);
         start.environment().putAll(BENCHMARK_ENV);
         if (!transcriberCpus.isEmpty()) {
             start.environment().put("GUARDIAN_TRANSCRIBER_CPUS", transcriberCpus);
@@ -205,8 +206,15 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The script on this cluster's work folder, whatever {@code $GUARDIAN_LOCAL_WORK} says in this JVM. */
     private ProcessBuilder script(List<String> command) {
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = withoutOwnAllocator(new ProcessBuilder(command));
         builder.environment().put("GUARDIAN_LOCAL_WORK", work.toString());
+        return builder;
+    }
+
+    /** The script picks each service's allocator; a benchmark run under jemalloc must not hand it to all of them. */
+    private static ProcessBuilder withoutOwnAllocator(ProcessBuilder builder) {
+        builder.environment().remove("LD_PRELOAD");
+        builder.environment().remove("MALLOC_CONF");
         return builder;
     }
 
