@@ -157,9 +157,12 @@ public final class RecognizerPool implements AutoCloseable {
         freeing.incrementAndGet();
         try {
             upkeep.execute(() -> {
-                recognizer.close();
-                if (freeing.decrementAndGet() == 0) {
-                    freedMemory.trim();
+                try {
+                    recognizer.close();
+                } finally {
+                    if (freeing.decrementAndGet() == 0) {
+                        freedMemory.trim();
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {
