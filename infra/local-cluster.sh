@@ -259,8 +259,8 @@ launch_moderation() { # i: its own port and state directory (Kafka Streams keeps
     GUARDIAN_MODERATION_STATE_DIR="$WORK/moderation-$1/state"
 }
 
-# jemalloc as in the transcriber image (Debian/Ubuntu package libjemalloc2): ~40 % less memory per live channel than
-# glibc's malloc and ~25 % more decoding per core (docs/benchmarks.md, "Session 10"); glibc's malloc without it
+# jemalloc as in the transcriber image (Debian/Ubuntu package libjemalloc2): ~92 MB per live channel against ~167 with
+# glibc's malloc (docs/benchmarks.md, "Issue 17, session 10"); glibc's malloc without it
 JEMALLOC_CONF="background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"
 transcriber_allocator() {
   local lib

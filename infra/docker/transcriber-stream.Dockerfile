@@ -59,8 +59,8 @@ COPY --from=extract /extract/layers/application/ ./
 # a small heap: models and recognizers live in native memory (README "Memory"); die on OOM for a clean restart;
 # ParallelGC: more decoding per core than G1 in both corpus and sample runs, same live tail (docs/benchmarks.md)
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=20 -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC"
-# jemalloc for Vosk's native memory: a live channel ~101 MB instead of ~167 with glibc's malloc, ~25 % more decoding
-# per core, freed pages handed back on its own background threads (docs/benchmarks.md, "Session 10")
+# jemalloc for Vosk's native memory: a live channel ~92 MB on average (90s retirement) against ~167 with glibc's
+# malloc, freed pages handed back on its own background threads (docs/benchmarks.md, "Issue 17, session 10")
 ENV LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
     MALLOC_CONF=background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0
 USER 1001:1001

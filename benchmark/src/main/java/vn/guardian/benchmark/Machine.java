@@ -19,7 +19,7 @@ public final class Machine {
         machine.put("cores", cores);
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
-        machine.put("allocator", Allocator.current().name().toLowerCase()); // jemalloc decodes ~25 % faster than glibc
+        machine.put("allocator", Allocator.current().name().toLowerCase()); // decoding speed differs by allocator
         machine.put("loadAverageBefore", loadAverage());
         return machine;
     }

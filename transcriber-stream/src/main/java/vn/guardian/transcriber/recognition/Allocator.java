@@ -4,8 +4,8 @@ import com.sun.jna.NativeLibrary;
 
 /**
  * The native allocator Vosk's recognizers get their memory from. jemalloc (preloaded by the transcriber image) holds
- * a live channel at ~101 MB on average with 2m retirement and decodes ~25 % more audio per CPU second than glibc's
- * malloc, which keeps ~167 MB (docs/benchmarks.md, "Session 10").
+ * a live channel at ~92 MB on average with 90s retirement, where glibc's malloc keeps ~167 MB with 2m, and decoded
+ * faster in single runs, by how much is not settled (docs/benchmarks.md, "Issue 17, session 10").
  */
 public enum Allocator {
     JEMALLOC, GLIBC, OTHER;
