@@ -260,8 +260,9 @@ launch_moderation() { # i: its own port and state directory (Kafka Streams keeps
 }
 
 # jemalloc as in the transcriber image (Debian/Ubuntu package libjemalloc2): ~92 MB per live channel against ~167 with
-# glibc's malloc (docs/benchmarks.md, "Issue 17, session 10"); glibc's malloc without it
-JEMALLOC_CONF="background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"
+# glibc's malloc (docs/benchmarks.md, "Issue 17, session 10"); glibc's malloc without it. The transcriber switches
+# jemalloc's background threads on itself (Allocator).
+JEMALLOC_CONF="dirty_decay_ms:1000,muzzy_decay_ms:0"
 transcriber_allocator() {
   local lib
   lib=$(find /usr/lib -maxdepth 2 -name libjemalloc.so.2 2>/dev/null | head -n 1)

@@ -60,9 +60,10 @@ COPY --from=extract /extract/layers/application/ ./
 # ParallelGC: more decoding per core than G1 in both corpus and sample runs, same live tail (docs/benchmarks.md)
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=20 -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC"
 # jemalloc for Vosk's native memory: a live channel ~92 MB on average (90s retirement) against ~167 with glibc's
-# malloc, freed pages handed back on its own background threads (docs/benchmarks.md, "Issue 17, session 10")
+# malloc, freed pages handed back on its background threads, which the transcriber switches on at start (Allocator:
+# inherited by a child process they would break its unshare) (docs/benchmarks.md, "Issue 17, session 10")
 ENV LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
-    MALLOC_CONF=background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0
+    MALLOC_CONF=dirty_decay_ms:1000,muzzy_decay_ms:0
 USER 1001:1001
 EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=90s --retries=6 \

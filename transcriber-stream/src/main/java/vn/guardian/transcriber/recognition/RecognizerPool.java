@@ -88,6 +88,7 @@ public final class RecognizerPool implements AutoCloseable {
         this.max = max;
         this.retireAfter = retireAfter;
         this.freedMemory = returnFreedMemory ? FreedMemory.returnedToSystem() : FreedMemory.kept();
+        Allocator.purgeInBackground();
         this.ownUpkeep = upkeep != null ? null : Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "transcriber-recognizer-upkeep");
             thread.setDaemon(true);
