@@ -49,7 +49,8 @@ public class LiveCallController {
         this.languages = languages;
         this.chunkHandling = Timer.builder("guardian.ingest.chunk.handling")
                 .description("A chunk PUT from the controller to its answer, Kafka's acknowledgement included; "
-                        + "minus guardian.ingest.publish.latency it is ingest's own time per chunk")
+                        + "minus guardian.ingest.publish.latency and guardian.ingest.call-state.latency it is "
+                        + "ingest's own time per chunk")
                 .publishPercentileHistogram().register(meters);
         this.json = json;
         this.maxChunkBytes = properties.maxChunkSize().toBytes();

@@ -3,6 +3,7 @@ package vn.guardian.ingest.live;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
@@ -60,12 +61,15 @@ public class LiveCallLog implements SmartLifecycle, AutoCloseable {
     /** Latest state per callId, as read from the topic. */
     private final Map<String, LiveCallState> latest = new ConcurrentHashMap<>();
     private final Counter written;
+    private final Timer writeLatency;
     private volatile Consumer<LiveCallState> onForeignState = state -> { };
 
     public LiveCallLog(KafkaProperties kafka, IngestProperties properties, Admin readinessAdmin, MeterRegistry meters) {
         Map<String, Object> producerConfig = new HashMap<>(PublishClients.producerConfig(kafka, properties.publish()));
         producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "guardian-ingest-live-calls-" + instanceId);
+        // each state is waited for alone: lingering would only delay the chunk's answer
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(producerConfig);
         this.reader = new CompactedTopicReader(kafka, new CompactedTopicReader.Settings(Topics.LIVE_CALLS,
                 "the live calls of all ingest replicas", "guardian-ingest-live-calls-reader-" + instanceId, POLL,
@@ -76,6 +80,9 @@ public class LiveCallLog implements SmartLifecycle, AutoCloseable {
         this.publish = properties.publish();
         this.written = Counter.builder("guardian.ingest.call-states.written")
                 .description("Live call state records acknowledged on " + Topics.LIVE_CALLS).register(meters);
+        this.writeLatency = Timer.builder("guardian.ingest.call-state.latency")
+                .description("From sending a live call's state to Kafka's acknowledgement; part of every chunk's answer")
+                .publishPercentileHistogram().register(meters);
         Gauge.builder("guardian.ingest.call-states.lag", reader, CompactedTopicReader::lag)
                 .description("Records of " + Topics.LIVE_CALLS + " this replica has not read yet (-1 before the first read)")
                 .register(meters);
@@ -99,7 +106,9 @@ public class LiveCallLog implements SmartLifecycle, AutoCloseable {
      * @throws ProblemException 503 when Kafka does not acknowledge it in bounded time
      */
     void write(LiveCallState state, String retryAdvice) {
+        long started = System.nanoTime();
         send(state.callId(), serde.serialize(Topics.LIVE_CALLS, state), retryAdvice);
+        writeLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         written.increment();
     }
 

@@ -398,7 +398,25 @@ class LiveCallsApiTest {
                 .contains("guardian_ingest_bytes_received_bytes_total").contains("guardian_ingest_calls_started_total");
     }
 
+    @Test
+    void everyChunkAnswerWaitsForItsCallStateAndThatWaitIsMeasured() {
+        double before = metric("guardian_ingest_call_state_latency_seconds_count");
+        String callId = startCall(RunningIngest.API_KEY, "{\"format\":" + PCM16_MONO + "}");
+        put(RunningIngest.API_KEY, callId, "0", pcm(new short[4000])).expectStatus().isOk();
+        put(RunningIngest.API_KEY, callId, "1", pcm(new short[4000])).expectStatus().isOk();
+        // the start, two chunks and the end each wrote the call's state
+        end(callId);
+        assertThat(metric("guardian_ingest_call_state_latency_seconds_count") - before).isGreaterThanOrEqualTo(4);
+    }
+
     // ---- helpers
+
+    private static double metric(String name) {
+        String metrics = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
 
     private static WebTestClient.BodyContentSpec assertBad(Function<String, WebTestClient.ResponseSpec> request,
                                                            String slug) {
