@@ -166,12 +166,13 @@ class ModerationTopologyTest {
     }
 
     @Test
-    void configSetsExactlyOnceAndAShortCommitInterval() throws Exception {
+    void configSetsExactlyOnceAndCommitsSoonAfterAVerdictEvenWhenTheStreamIsQuiet() throws Exception {
         Map<String, Object> fromSpringKafka = Map.of("bootstrap.servers", "b:9092", "security.protocol", "SSL");
         Properties config = ModerationTopology.streamsConfig(fromSpringKafka, "a",
                 Files.createTempDirectory("s").toString(), 3);
         assertThat(config).containsEntry("processing.guarantee", "exactly_once_v2")
-                .containsEntry("replication.factor", 3).containsEntry("commit.interval.ms", 100L)
+                .containsEntry("replication.factor", 3).containsEntry("commit.interval.ms", 50L)
+                .containsEntry("poll.ms", 10L)
                 .containsEntry("security.protocol", "SSL").containsEntry("bootstrap.servers", "b:9092")
                 .doesNotContainKey("max.task.idle.ms");
     }
