@@ -5,6 +5,8 @@
 #   infra/guardian.sh up [dev|prod]      start everything (dev: default; prod: nginx + replicas)
 #   infra/guardian.sh health             readiness of every container (actuator via docker exec)
 #   infra/guardian.sh logs [service]     follow logs
+#   infra/guardian.sh elect-leaders      give each partition back to its preferred broker (after maintenance, at a
+#                                        quiet moment: every moved leader stalls its clients for seconds)
 #   infra/guardian.sh down               stop and remove containers, keep volumes
 #   infra/guardian.sh clean              down + delete volumes (Kafka, PostgreSQL, models, state) and built images
 set -euo pipefail
@@ -170,13 +172,29 @@ case "$verb" in
     require_engine
     compose "$(mode "")" logs -f --tail=200 "$@"
     ;;
+  elect-leaders)
+    require_engine
+    # automatic rebalancing is off (docker-compose.yml); logs in with the broker certificate, as kafka-init does
+    # shellcheck disable=SC2016 # the keystore password expands inside the container
+    compose "$(mode "")" exec -T kafka-1 sh -c 'umask 077; cat >/tmp/elect.properties <<PROPS
+security.protocol=SSL
+ssl.keystore.type=PKCS12
+ssl.keystore.location=/etc/kafka/secrets/broker.p12
+ssl.keystore.password=$KAFKA_SSL_KEYSTORE_PASSWORD
+ssl.truststore.type=PEM
+ssl.truststore.location=/etc/kafka/secrets/ca.crt
+PROPS
+/opt/kafka/bin/kafka-leader-election.sh --bootstrap-server kafka-1:19093,kafka-2:19093,kafka-3:19093 \
+  --command-config /tmp/elect.properties --election-type PREFERRED --all-topic-partitions; status=$?
+rm -f /tmp/elect.properties; exit $status'
+    ;;
   clean)
     require_engine
     compose "$(mode "${1:-}")" down --volumes --remove-orphans --rmi local
     rm -f "$MODE_FILE"
     ;;
   *)
-    sed -n '2,9p' "$0" >&2
+    sed -n '2,11p' "$0" >&2
     exit 2
     ;;
 esac

@@ -6,6 +6,7 @@
 #   infra/local-cluster.sh status | smoke | stop
 #   infra/local-cluster.sh kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME   (fault injection)
 #   infra/local-cluster.sh add transcriber|ingest|moderation | stop-one NAME                 (scaling out and in)
+#   infra/local-cluster.sh elect-leaders    each partition back to its preferred broker (automatic rebalancing is off)
 #
 # NAME is a process as `status` lists it: kafka-1..3, postgres, moderation-1..N, transcriber-1..N, ingest-1..N
 # (ingest-service and moderation-stream still name ingest-1 and moderation-1).
@@ -126,6 +127,9 @@ transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
 # a killed broker is fenced, and its partitions get new leaders, after 6 s without a heartbeat instead of 9 s
 broker.session.timeout.ms=6000
 broker.heartbeat.interval.ms=1500
+# no automatic preferred-leader election: moving ~70 leaders at once stalled live calls 2.8 s (docs/reliability.md);
+# after a broker returns, run elect-leaders at a quiet moment
+auto.leader.rebalance.enable=false
 EOF
 }
 
@@ -709,6 +713,12 @@ cmd_smoke() {
   if secure; then secure_smoke; fi
 }
 
+cmd_elect_leaders() {
+  # shellcheck disable=SC2046 # the admin login's flag and file are two words
+  kafka_java org.apache.kafka.tools.LeaderElectionCommand --bootstrap-server "$BOOTSTRAP" --election-type PREFERRED \
+    --all-topic-partitions $(secure_tool_args)
+}
+
 verb="${1:-}"; shift || true
 case "$verb" in
   start) cmd_start "$@" ;;
@@ -721,6 +731,8 @@ case "$verb" in
   resume) name=$(alias_name "${1:-}"); shift || true; cmd_resume "$name" "$@" ;;
   add) cmd_add "${1:-}" ;;
   stop-one) name=$(alias_name "${1:-}"); cmd_stop_one "$name" ;;
+  elect-leaders) cmd_elect_leaders ;;
   *) echo "usage: $0 start [--transcribers N] [--ingest N] [--moderation N] [--no-services] [--secure] | status | smoke | stop" \
-       "| kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME | add transcriber|ingest|moderation | stop-one NAME" >&2; exit 2 ;;
+       "| kill NAME | restart NAME | pause NAME [SECONDS] | resume NAME | add transcriber|ingest|moderation | stop-one NAME" \
+       "| elect-leaders" >&2; exit 2 ;;
 esac
