@@ -21,9 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 class TranscriberKillIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    /** Away from the defaults (29092, 25432, 8080-8082), so a developer's cluster can keep running. */
-    private static final Map<String, String> PORTS = Map.of("GUARDIAN_KAFKA_PORT_BASE", "39092",
-            "GUARDIAN_PG_PORT", "35432", "GUARDIAN_INGEST_PORT", "18080", "GUARDIAN_TRANSCRIBER_PORT", "18081",
+    /**
+     * Away from the defaults (29092, 25432, 8080-8082), so a developer's cluster can keep running, and below Linux's
+     * ephemeral ports (32768+), where another test's client socket could hold a broker's port when it binds.
+     */
+    private static final Map<String, String> PORTS = Map.of("GUARDIAN_KAFKA_PORT_BASE", "31092",
+            "GUARDIAN_PG_PORT", "31432", "GUARDIAN_INGEST_PORT", "18080", "GUARDIAN_TRANSCRIBER_PORT", "18081",
             "GUARDIAN_MODERATION_PORT", "18082");
 
     @TempDir
