@@ -17,7 +17,6 @@ public enum Allocator {
 
     private static final Logger log = LoggerFactory.getLogger(Allocator.class);
     private static final Allocator CURRENT = detect();
-    private static volatile Boolean backgroundPurge;
 
     /** The allocator of this process. */
     public static Allocator current() {
@@ -33,11 +32,13 @@ public enum Allocator {
      *
      * @return whether jemalloc's background threads run (false on any other allocator)
      */
-    public static synchronized boolean purgeInBackground() {
-        if (backgroundPurge == null) {
-            backgroundPurge = CURRENT == JEMALLOC && switchOnBackgroundThreads();
-        }
-        return backgroundPurge;
+    public static boolean purgeInBackground() {
+        return BackgroundPurge.ON;
+    }
+
+    /** Switched once per process, when first asked: the JVM's class initialization makes that thread-safe. */
+    private static final class BackgroundPurge {
+        static final boolean ON = CURRENT == JEMALLOC && switchOnBackgroundThreads();
     }
 
     /** What jemalloc's {@code background_thread} reads now; false on any other allocator. */
