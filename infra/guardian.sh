@@ -174,19 +174,9 @@ case "$verb" in
     ;;
   elect-leaders)
     require_engine
-    # automatic rebalancing is off (docker-compose.yml); logs in with the broker certificate, as kafka-init does
-    # shellcheck disable=SC2016 # the keystore password expands inside the container
-    compose "$(mode "")" exec -T kafka-1 sh -c 'umask 077; cat >/tmp/elect.properties <<PROPS
-security.protocol=SSL
-ssl.keystore.type=PKCS12
-ssl.keystore.location=/etc/kafka/secrets/broker.p12
-ssl.keystore.password=$KAFKA_SSL_KEYSTORE_PASSWORD
-ssl.truststore.type=PEM
-ssl.truststore.location=/etc/kafka/secrets/ca.crt
-PROPS
-/opt/kafka/bin/kafka-leader-election.sh --bootstrap-server kafka-1:19093,kafka-2:19093,kafka-3:19093 \
-  --command-config /tmp/elect.properties --election-type PREFERRED --all-topic-partitions; status=$?
-rm -f /tmp/elect.properties; exit $status'
+    # in a kafka-init container: its scripts, certificate and env, logged in as the broker (as kafka-init is)
+    compose "$(mode "")" run --rm --no-deps --entrypoint /bin/sh kafka-init /etc/guardian/elect-leaders.sh \
+      kafka-1:19093,kafka-2:19093,kafka-3:19093
     ;;
   clean)
     require_engine

@@ -67,7 +67,7 @@ echo "nginx -t ok ($(nginx -v 2>&1))"
 step "shell scripts"
 command -v shellcheck >/dev/null || apt_install shellcheck
 shellcheck -x guardian.sh local-cluster.sh local-prometheus.sh validate.sh
-shellcheck -s sh kafka/create-topics.sh kafka/apply-acls.sh kafka/init.sh
+shellcheck -s sh kafka/create-topics.sh kafka/apply-acls.sh kafka/init.sh kafka/broker-login.sh kafka/elect-leaders.sh
 shellcheck kafka/make-certs.sh
 echo "shellcheck ok"
 

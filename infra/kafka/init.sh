@@ -8,15 +8,7 @@ bootstrap="$1"
 bin=/opt/kafka/bin
 dir=/etc/guardian
 login=/tmp/kafka-init.properties
-umask 077
-cat >"$login" <<PROPS
-security.protocol=SSL
-ssl.keystore.type=PKCS12
-ssl.keystore.location=/etc/kafka/secrets/broker.p12
-ssl.keystore.password=${KAFKA_SSL_KEYSTORE_PASSWORD:?KAFKA_SSL_KEYSTORE_PASSWORD missing: set it in kafka.env}
-ssl.truststore.type=PEM
-ssl.truststore.location=/etc/kafka/secrets/ca.crt
-PROPS
+/bin/sh "$dir/broker-login.sh" "$login"
 
 for principal in admin ingest transcriber moderation; do
   var="GUARDIAN_KAFKA_$(echo "$principal" | tr '[:lower:]' '[:upper:]')_PASSWORD"
