@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -70,6 +71,8 @@ public final class TranscriberWorker implements Runnable {
     private static final Duration RECOVERY_FETCH = Duration.ofSeconds(10);
     private static final long IDLE_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
     private static final int IN_FLIGHT_PER_DECODER = 4;
+    /** Decoded chunks that may wait behind a slower channel's chunk to be published in record order. */
+    private static final int QUEUED_PER_DECODER = 64;
     /** More fencings than this within the window mean another live producer with our id: stop, as on start-up. */
     private static final int MAX_PRODUCER_RENEWALS = 10;
     private static final long PRODUCER_RENEWAL_WINDOW_NANOS = Duration.ofMinutes(10).toNanos();
@@ -97,7 +100,9 @@ public final class TranscriberWorker implements Runnable {
     private final Executor decoders;
     /** Chunks dispatched to the decoders and not yet published, in record order; empty between transactions. */
     private final Deque<Dispatched> inFlight = new ArrayDeque<>();
-    private final int maxInFlight;
+    /** Chunks dispatched and not yet decoded: enough to keep every decoder busy, few enough to commit soon. */
+    private final Semaphore decoding;
+    private final int maxQueued;
     private final Duration partialInterval;
     private final Duration idleTimeout;
     private final long maxTransactionNanos;
@@ -118,7 +123,8 @@ public final class TranscriberWorker implements Runnable {
         this.name = name;
         this.decoders = decoders;
         // enough chunks ahead to keep every decoder busy with other channels while one channel's lane waits
-        this.maxInFlight = IN_FLIGHT_PER_DECODER * properties.decodeThreads();
+        this.decoding = new Semaphore(IN_FLIGHT_PER_DECODER * properties.decodeThreads());
+        this.maxQueued = QUEUED_PER_DECODER * properties.decodeThreads();
         this.partialInterval = properties.partialInterval();
         this.idleTimeout = properties.recognizerIdleTimeout();
         this.maxTransactionNanos = properties.maxTransactionTime().toNanos();
@@ -383,8 +389,12 @@ public final class TranscriberWorker implements Runnable {
             return true;
         }
         if (event instanceof AudioChunk chunk) {
-            inFlight.add(new Dispatched(record, chunk, calls.onChunk(chunk, record.offset(), decoders)));
-            while (inFlight.size() > maxInFlight) {
+            // only undecoded chunks count: a slow chunk of one channel holds back publishing, not other channels
+            decoding.acquireUninterruptibly();
+            CompletableFuture<Outcome> outcome = calls.onChunk(chunk, record.offset(), decoders);
+            outcome.whenComplete((decoded, never) -> decoding.release());
+            inFlight.add(new Dispatched(record, chunk, outcome));
+            while (!inFlight.isEmpty() && (inFlight.peek().outcome().isDone() || inFlight.size() > maxQueued)) {
                 completeOldest();
             }
             return true;
