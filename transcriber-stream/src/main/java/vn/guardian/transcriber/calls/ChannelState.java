@@ -6,7 +6,8 @@ import vn.guardian.transcriber.recognition.ChannelRecognizer;
 /**
  * One channel of a live call: its recognizer, the next chunk it expects, and where its open utterance began.
  * The utterance and partial fields are written by the decoder thread of the channel's lane and read by the worker
- * only after that lane's futures are done.
+ * only after that lane's futures are done; {@link #published} is the worker's copy of them for commits, which may
+ * come while the lane still decodes.
  */
 final class ChannelState implements AutoCloseable {
 
@@ -24,19 +25,23 @@ final class ChannelState implements AutoCloseable {
     Outcome.Rejection failure;
     /** Segments this channel published; counted on the lane's decoder thread, like the utterance fields. */
     long segments;
+    /** The channel as of its last published chunk: what a commit describes. Read and set by the worker only. */
+    Outcome.Progress published;
     /** Throttling of partial results: when the last one went out, and what it said. */
     long lastPartialNanos;
     String lastPartialText = "";
 
-    ChannelState(ChannelRecognizer recognizer, long resumeSeq) {
+    ChannelState(ChannelRecognizer recognizer, long resumeSeq, long segments) {
         this.recognizer = recognizer;
         this.nextSeq = resumeSeq;
         this.resumeSeq = resumeSeq;
+        this.segments = segments;
+        this.published = new Outcome.Progress(resumeSeq, -1, -1, segments);
     }
 
-    /** Where a replacement replica resumes this channel: its open utterance's first chunk, else the next chunk. */
-    long resumeSeqForCommit() {
-        return utteranceStartSeq >= 0 ? utteranceStartSeq : nextSeq;
+    /** Where the channel stands after the chunk just decoded; runs on the lane's decoder thread. */
+    Outcome.Progress progress(long chunkSeq) {
+        return new Outcome.Progress(chunkSeq + 1, utteranceStartOffset, utteranceStartSeq, segments);
     }
 
     @Override

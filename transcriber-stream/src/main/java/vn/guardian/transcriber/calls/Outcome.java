@@ -14,23 +14,36 @@ import vn.guardian.contracts.transcript.TranscriptSegment;
  * @param decodeNanos       time the recognizer took on the chunk's PCM; 0 when no audio reached one
  * @param waitsForCapacity  the record needs recognizers the replica has not got free: not handled, retry it later
  * @param closed            the call's CallClosed, published after {@code segments} in the same transaction; or null
+ * @param progress          where the chunk's channel stands once this is published; null when the record moved none
  */
 public record Outcome(List<TranscriptSegment> segments, List<PartialTranscript> partials, Rejection rejection,
-                      long decodeNanos, boolean waitsForCapacity, CallClosed closed) {
+                      long decodeNanos, boolean waitsForCapacity, CallClosed closed, Progress progress) {
 
-    static final Outcome NOTHING = new Outcome(List.of(), List.of(), null, 0, false, null);
-    static final Outcome WAIT_FOR_CAPACITY = new Outcome(List.of(), List.of(), null, 0, true, null);
+    static final Outcome NOTHING = new Outcome(List.of(), List.of(), null, 0, false, null, null);
+    static final Outcome WAIT_FOR_CAPACITY = new Outcome(List.of(), List.of(), null, 0, true, null, null);
 
     static Outcome rejected(String reason, String detail) {
         return rejected(new Rejection(reason, detail));
     }
 
     public static Outcome rejected(Rejection rejection) {
-        return new Outcome(List.of(), List.of(), rejection, 0, false, null);
+        return new Outcome(List.of(), List.of(), rejection, 0, false, null, null);
     }
 
     static Outcome segments(List<TranscriptSegment> segments) {
-        return new Outcome(segments, List.of(), null, 0, false, null);
+        return new Outcome(segments, List.of(), null, 0, false, null, null);
+    }
+
+    /**
+     * A call channel after a decoded chunk: the next seq it expects, where its open utterance began (-1 when none is
+     * open) and the segments it produced. A commit may promise a takeover only what was published.
+     */
+    public record Progress(long nextSeq, long utteranceStartOffset, long utteranceStartSeq, long segments) {
+
+        /** Where a replacement replica resumes the channel: its open utterance's first chunk, else the next chunk. */
+        long resumeSeq() {
+            return utteranceStartSeq >= 0 ? utteranceStartSeq : nextSeq;
+        }
     }
 
     /**

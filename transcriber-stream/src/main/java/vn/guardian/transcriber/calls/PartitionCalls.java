@@ -209,10 +209,9 @@ public final class PartitionCalls implements AutoCloseable {
                 ChannelRecognizer recognizer = recognizers.open(model.get(), ModelFormat.SAMPLE_RATE,
                         new ChannelRecognizer.Identity(started.callId(), started.tenant(), channel,
                                 started.channelRoles().get(channel), started.language()));
-                ChannelState state = new ChannelState(recognizer,
-                        restored != null && channel < restored.resumeSeqs().length ? restored.resumeSeqs()[channel] : 0);
-                state.segments = restored != null && channel < restored.segments().length ? restored.segments()[channel] : 0;
-                channels.add(state);
+                channels.add(new ChannelState(recognizer,
+                        restored != null && channel < restored.resumeSeqs().length ? restored.resumeSeqs()[channel] : 0,
+                        restored != null && channel < restored.segments().length ? restored.segments()[channel] : 0));
             }
         } catch (IOException | RuntimeException e) {
             channels.forEach(ChannelState::close);
@@ -231,6 +230,7 @@ public final class PartitionCalls implements AutoCloseable {
     /** Feeds a chunk on this thread and settles: {@link #onChunk(AudioChunk, long, Executor)} without a pool. */
     public Outcome onChunk(AudioChunk chunk, long offset) {
         Outcome outcome = onChunk(chunk, offset, Runnable::run).join();
+        published(chunk, outcome);
         settle();
         return outcome;
     }
@@ -312,9 +312,22 @@ public final class PartitionCalls implements AutoCloseable {
         }
         if (segment.isPresent()) {
             channel.segments++;
-            return new Outcome(List.of(segment.get()), List.of(), null, decodeNanos, false, null);
+            return new Outcome(List.of(segment.get()), List.of(), null, decodeNanos, false, null,
+                    channel.progress(chunk.seq()));
         }
-        return new Outcome(List.of(), partial(channel, chunk.ingestedAt()), null, decodeNanos, false, null);
+        return new Outcome(List.of(), partial(channel, chunk.ingestedAt()), null, decodeNanos, false, null,
+                channel.progress(chunk.seq()));
+    }
+
+    /**
+     * The worker published {@code outcome}, what decoding {@code chunk} produced: later commits may promise a
+     * takeover that channel's progress. Chunks decoded but not yet published stay above the commit.
+     */
+    public void published(AudioChunk chunk, Outcome outcome) {
+        OpenCall call = outcome.progress() == null ? null : calls.get(chunk.callId());
+        if (call != null) {
+            call.channels.get(chunk.channel()).published = outcome.progress();
+        }
     }
 
     /** Closes the calls whose recognizer failed while decoding; their later chunks go to the DLQ with the reason. */
@@ -349,13 +362,15 @@ public final class PartitionCalls implements AutoCloseable {
 
     /**
      * Closes the calls that sent nothing for {@code idleTimeout}, so a feed that never ends a call cannot hold
-     * recognizers forever. Their open utterances are flushed as segments; their later chunks go to the DLQ.
+     * recognizers forever. Their open utterances are flushed as segments; their later chunks go to the DLQ. Calls in
+     * {@code unpublished}, with chunks the worker has not published yet, are left alone whatever their age.
      */
-    public Outcome expireIdle(long nowNanos, Duration idleTimeout) {
+    public Outcome expireIdle(long nowNanos, Duration idleTimeout, Set<String> unpublished) {
         List<TranscriptSegment> segments = new ArrayList<>();
         for (Iterator<OpenCall> it = calls.values().iterator(); it.hasNext(); ) {
             OpenCall call = it.next();
-            if (nowNanos - call.lastActivityNanos < idleTimeout.toNanos()) {
+            if (nowNanos - call.lastActivityNanos < idleTimeout.toNanos()
+                    || unpublished.contains(call.started.callId())) {
                 continue;
             }
             it.remove();
@@ -407,16 +422,19 @@ public final class PartitionCalls implements AutoCloseable {
             tally = new CallTally(ended.callId(), ended.tenant(), 0, -1);
         }
         closedCalls.add(ended.callId());
-        return new Outcome(segments, List.of(), null, 0, false, tally.closed(ended, System.currentTimeMillis()));
+        return new Outcome(segments, List.of(), null, 0, false, tally.closed(ended, System.currentTimeMillis()), null);
     }
 
-    /** The offset to commit after handling everything before {@code nextOffset}: the oldest open utterance's start. */
+    /**
+     * The offset to commit once everything before {@code nextOffset} is published: the oldest open utterance's
+     * start, as of the chunks published so far.
+     */
     public long commitOffset(long nextOffset) {
         long commit = nextOffset;
         for (OpenCall call : calls.values()) {
             for (ChannelState channel : call.channels) {
-                if (channel.utteranceStartOffset >= 0) {
-                    commit = Math.min(commit, channel.utteranceStartOffset);
+                if (channel.published.utteranceStartOffset() >= 0) {
+                    commit = Math.min(commit, channel.published.utteranceStartOffset());
                 }
             }
         }
@@ -450,11 +468,11 @@ public final class PartitionCalls implements AutoCloseable {
             }
             text.append(call.startedOffset).append(':');
             for (int i = 0; i < call.channels.size(); i++) {
-                text.append(i == 0 ? "" : ",").append(call.channels.get(i).resumeSeqForCommit());
+                text.append(i == 0 ? "" : ",").append(call.channels.get(i).published.resumeSeq());
             }
             text.append(':');
             for (int i = 0; i < call.channels.size(); i++) {
-                text.append(i == 0 ? "" : ",").append(call.channels.get(i).segments);
+                text.append(i == 0 ? "" : ",").append(call.channels.get(i).published.segments());
             }
             text.append(':').append(call.tally.audioMs).append(':');
             String separator = "";

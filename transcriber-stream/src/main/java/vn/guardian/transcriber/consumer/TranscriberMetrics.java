@@ -96,7 +96,7 @@ public final class TranscriberMetrics {
     /** How long one transaction stayed open, and whether it committed; near transaction.timeout.ms it gets fenced. */
     void transactionEnded(long nanos, boolean committed) {
         Timer.builder("guardian.transcriber.transaction")
-                .description("From beginning a Kafka transaction to its commit or abort; the broker fences a producer "
+                .description("From a Kafka transaction's first record to its commit or abort; the broker fences a producer "
                         + "whose transaction outlives transaction.timeout.ms (5 s unless the operator set it)")
                 .tag("outcome", committed ? "committed" : "aborted").publishPercentiles(0.5, 0.99)
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);

@@ -61,8 +61,9 @@ import vn.guardian.voskmodels.VoskModels;
  * One consumer-group member: polls the audio topic, feeds the recognizers of the calls in its partitions, and
  * publishes segments, CallClosed events, DLQ records and offsets in Kafka transactions of at most
  * {@code max-transaction-time} of decoding each. A call's CallClosed goes out in the transaction of its CallEnded,
- * after the call's last segments. Runs on its own thread and owns its consumer, its transactional producer and every
- * recognizer of its partitions.
+ * after the call's last segments. With a backlog, chunks still decoding at a commit carry over to the next
+ * transaction and the committed offsets stay below them, so the decoders never wait for one slow channel to drain.
+ * Runs on its own thread and owns its consumer, its transactional producer and every recognizer of its partitions.
  */
 public final class TranscriberWorker implements Runnable {
 
@@ -70,9 +71,12 @@ public final class TranscriberWorker implements Runnable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RECOVERY_FETCH = Duration.ofSeconds(10);
     private static final long IDLE_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
-    private static final int IN_FLIGHT_PER_DECODER = 4;
-    /** Decoded chunks that may wait behind a slower channel's chunk to be published in record order. */
+    /** Undecoded chunks per decoder: enough for one channel to run a whole turn ahead of the other's speech. */
+    private static final int DECODING_PER_DECODER = 64;
+    /** Decoded chunks per decoder that may wait behind a slower channel's chunk to be published in record order. */
     private static final int QUEUED_PER_DECODER = 64;
+    /** Undecoded chunks per decoder a transaction that already sent records may wait for; more, and it commits first. */
+    private static final int DRAINED_PER_DECODER = 4;
     /** More fencings than this within the window mean another live producer with our id: stop, as on start-up. */
     private static final int MAX_PRODUCER_RENEWALS = 10;
     private static final long PRODUCER_RENEWAL_WINDOW_NANOS = Duration.ofMinutes(10).toNanos();
@@ -98,11 +102,26 @@ public final class TranscriberWorker implements Runnable {
     /** Partitions stopped at a CallStarted that found no recognizer free; resumed when one frees up. */
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Executor decoders;
-    /** Chunks dispatched to the decoders and not yet published, in record order; empty between transactions. */
+    /**
+     * Chunks dispatched to the decoders and not yet published, in record order. With a backlog they carry over a
+     * commit, which then stops below them, so a slow channel never makes the decoders drain (see {@link #commits}).
+     */
     private final Deque<Dispatched> inFlight = new ArrayDeque<>();
-    /** Chunks dispatched and not yet decoded: enough to keep every decoder busy, few enough to commit soon. */
+    /** Partitions the open transaction handled or published records of: its offsets must move past them. */
+    private final Set<TopicPartition> handledInTransaction = new HashSet<>();
+    private final Set<TopicPartition> publishedInTransaction = new HashSet<>();
+    /**
+     * Whether the open transaction sent a record, and when. The broker times a transaction from its first record,
+     * so until then the worker may wait for the decoders as long as it takes; records are published as late as
+     * possible, which costs nothing since consumers see them at the commit.
+     */
+    private boolean sentInTransaction;
+    private long firstSentNanos;
+    /** Chunks dispatched and not yet decoded. */
     private final Semaphore decoding;
-    private final int maxQueued;
+    private final int maxDecoding;
+    private final int maxInFlight;
+    private final int drainedInTransaction;
     private final Duration partialInterval;
     private final Duration idleTimeout;
     private final long maxTransactionNanos;
@@ -116,15 +135,20 @@ public final class TranscriberWorker implements Runnable {
 
     private record Dispatched(ConsumerRecord<String, byte[]> record, AudioChunk chunk,
                               CompletableFuture<Outcome> outcome) {
+
+        TopicPartition partition() {
+            return new TopicPartition(record.topic(), record.partition());
+        }
     }
 
     TranscriberWorker(String name, WorkerClients clients, VoskModels models, RecognizerPool recognizers,
                       Executor decoders, TranscriberMetrics metrics, TranscriberProperties properties) {
         this.name = name;
         this.decoders = decoders;
-        // enough chunks ahead to keep every decoder busy with other channels while one channel's lane waits
-        this.decoding = new Semaphore(IN_FLIGHT_PER_DECODER * properties.decodeThreads());
-        this.maxQueued = QUEUED_PER_DECODER * properties.decodeThreads();
+        this.maxDecoding = DECODING_PER_DECODER * properties.decodeThreads();
+        this.decoding = new Semaphore(maxDecoding);
+        this.maxInFlight = maxDecoding + QUEUED_PER_DECODER * properties.decodeThreads();
+        this.drainedInTransaction = DRAINED_PER_DECODER * properties.decodeThreads();
         this.partialInterval = properties.partialInterval();
         this.idleTimeout = properties.recognizerIdleTimeout();
         this.maxTransactionNanos = properties.maxTransactionTime().toNanos();
@@ -147,9 +171,12 @@ public final class TranscriberWorker implements Runnable {
             while (running) {
                 try {
                     resumeWhenRecognizersFree();
-                    ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+                    boolean carried = !inFlight.isEmpty() && !rejoin.inProgress(REJOIN_PATIENCE_NANOS);
+                    ConsumerRecords<String, byte[]> records = consumer.poll(carried ? Duration.ZERO : POLL);
                     if (!records.isEmpty()) {
                         process(records);
+                    } else if (carried) {
+                        inTransaction(() -> commits(Map.of(), false)); // the backlog ended: publish what is left
                     }
                     expireIdleCalls();
                     reportLag();
@@ -224,55 +251,95 @@ public final class TranscriberWorker implements Runnable {
      * that polls between transactions rejoins a rebalance at once, so a backlog never holds up a failover.
      */
     private void process(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> pending = new LinkedHashMap<>();
-        records.partitions().forEach(partition -> pending.put(partition, records.records(partition).iterator()));
+        Map<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> pending = new LinkedHashMap<>();
+        records.partitions().forEach(partition -> pending.put(partition, new ArrayDeque<>(records.records(partition))));
         // while rejoining, a transaction's offsets would carry the generation the group is leaving: poll first
         boolean rejoining = rejoin.inProgress(REJOIN_PATIENCE_NANOS);
         if (rejoining || inTransaction(() -> handleInTurn(pending))) {
-            pending.forEach((partition, rest) -> consumer.seek(partition, rest.next().offset()));
+            pending.forEach((partition, rest) -> consumer.seek(partition, rest.peek().offset()));
         } // else rewound to the committed offsets
     }
 
     /**
-     * One record of each pending partition in turn until they are done or the transaction's time is up; chunks are
-     * decoded by the replica's shared decoders, and everything dispatched is published before the commit.
+     * One record of each pending partition in turn until they are done, the transaction's time is up, or an event
+     * would have to wait inside it for many chunks to decode. Chunks are decoded by the replica's shared decoders;
+     * what is still decoding at the commit carries over while more records wait.
      */
     private Map<TopicPartition, OffsetAndMetadata> handleInTurn(
-            Map<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> pending) {
+            Map<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> pending) {
         long deadline = System.nanoTime() + maxTransactionNanos;
-        Map<TopicPartition, Long> next = new HashMap<>();
-        try {
-            while (!pending.isEmpty()) {
-                for (var turn = pending.entrySet().iterator(); turn.hasNext(); ) {
-                    if (!next.isEmpty() && System.nanoTime() > deadline) {
-                        completeAll();
-                        return commits(next);
-                    }
-                    Map.Entry<TopicPartition, Iterator<ConsumerRecord<String, byte[]>>> partition = turn.next();
-                    ConsumerRecord<String, byte[]> record = partition.getValue().next();
-                    boolean handled = handle(record,
-                            partitions.computeIfAbsent(partition.getKey(), p -> newCalls()));
-                    next.put(partition.getKey(), handled ? record.offset() + 1 : record.offset());
-                    if (!handled) {
-                        pause(partition.getKey(), record.offset());
-                    }
-                    if (!handled || !partition.getValue().hasNext()) {
-                        turn.remove();
-                    }
+        boolean handledAny = false;
+        while (!pending.isEmpty()) {
+            for (var turn = pending.entrySet().iterator(); turn.hasNext(); ) {
+                if (handledAny && System.nanoTime() > deadline) {
+                    return commits(pending, true);
+                }
+                Map.Entry<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> partition = turn.next();
+                ConsumerRecord<String, byte[]> record = partition.getValue().peek();
+                Step step = handle(record, partitions.computeIfAbsent(partition.getKey(), p -> newCalls()));
+                if (step == Step.AFTER_DECODING) {
+                    return commits(pending, true); // the next transaction starts with this record
+                }
+                handledInTransaction.add(partition.getKey());
+                if (step == Step.AFTER_RECOGNIZERS_FREE) {
+                    pause(partition.getKey(), record.offset());
+                    turn.remove();
+                    continue;
+                }
+                handledAny = true;
+                partition.getValue().poll();
+                if (partition.getValue().isEmpty()) {
+                    turn.remove();
                 }
             }
-            completeAll();
-            return commits(next);
-        } finally {
-            awaitInFlight();
         }
+        return commits(pending, backlog() || waitIsTimed());
     }
 
-    /** The offsets to commit with the transaction, from the next record of each partition handled in it. */
-    private Map<TopicPartition, OffsetAndMetadata> commits(Map<TopicPartition, Long> next) {
+    /** Whether more records wait than the last poll returned: then the next poll follows at once. */
+    private boolean backlog() {
+        return consumer.assignment().stream().anyMatch(partition -> consumer.currentLag(partition).orElse(0L) > 0);
+    }
+
+    /** Whether waiting for every chunk in flight now would keep a running transaction open for long. */
+    private boolean waitIsTimed() {
+        return sentInTransaction && maxDecoding - decoding.availablePermits() > drainedInTransaction;
+    }
+
+    /**
+     * The offsets to commit with the transaction, for every partition it handled or published records of: up to
+     * the oldest record not yet published, in flight or still {@code pending}. With {@code carryOver} the chunks
+     * still decoding stay in flight into the next transaction, and those decoded before them are published; else
+     * all of them are published.
+     */
+    private Map<TopicPartition, OffsetAndMetadata> commits(
+            Map<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> pending, boolean carryOver) {
+        if (carryOver) {
+            while (!inFlight.isEmpty() && inFlight.peek().outcome().isDone()) {
+                completeOldest();
+            }
+        } else {
+            completeAll();
+        }
+        Set<TopicPartition> moved = new HashSet<>(handledInTransaction);
+        moved.addAll(publishedInTransaction);
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        next.forEach((partition, offset) -> offsets.put(partition, commit(partitions.get(partition), offset)));
+        for (TopicPartition partition : moved) {
+            Deque<ConsumerRecord<String, byte[]>> rest = pending.get(partition);
+            long position = rest != null && !rest.isEmpty() ? rest.peek().offset() : consumer.position(partition);
+            offsets.put(partition, commit(partitions.get(partition), unpublishedFrom(partition, position)));
+        }
         return offsets;
+    }
+
+    /** The offset of the partition's oldest chunk in flight, or {@code position} when it has none. */
+    private long unpublishedFrom(TopicPartition partition, long position) {
+        for (Dispatched dispatched : inFlight) {
+            if (dispatched.partition().equals(partition)) {
+                return Math.min(position, dispatched.record().offset());
+            }
+        }
+        return position;
     }
 
     /** No recognizer free: stop this partition at {@code offset} instead of running out of memory. */
@@ -314,9 +381,11 @@ public final class TranscriberWorker implements Runnable {
         nextIdleCheck = now + IDLE_CHECK_NANOS;
         recognizers.expireIdle(now, idleTimeout);
         Map<TopicPartition, Outcome> expired = new HashMap<>();
+        Set<String> unpublished = new HashSet<>();
+        inFlight.forEach(dispatched -> unpublished.add(dispatched.chunk().callId()));
         for (Map.Entry<TopicPartition, PartitionCalls> entry : partitions.entrySet()) {
             int open = entry.getValue().openCalls();
-            Outcome outcome = entry.getValue().expireIdle(now, idleTimeout);
+            Outcome outcome = entry.getValue().expireIdle(now, idleTimeout, unpublished);
             if (entry.getValue().openCalls() < open) {
                 log.warn("Worker {} closed {} call(s) of {} idle for {}", name, open - entry.getValue().openCalls(),
                         entry.getKey(), idleTimeout);
@@ -330,7 +399,8 @@ public final class TranscriberWorker implements Runnable {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             expired.forEach((partition, outcome) -> {
                 publish(outcome, false);
-                offsets.put(partition, commit(partitions.get(partition), consumer.position(partition)));
+                offsets.put(partition, commit(partitions.get(partition),
+                        unpublishedFrom(partition, consumer.position(partition))));
             });
             return offsets;
         });
@@ -340,6 +410,9 @@ public final class TranscriberWorker implements Runnable {
     private boolean inTransaction(Supplier<Map<TopicPartition, OffsetAndMetadata>> work) {
         long began = System.nanoTime();
         boolean committed = false;
+        handledInTransaction.clear();
+        publishedInTransaction.clear();
+        sentInTransaction = false;
         producer.beginTransaction();
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = work.get();
@@ -363,7 +436,7 @@ public final class TranscriberWorker implements Runnable {
             rewind();
             return false;
         } finally {
-            transactionEnded(System.nanoTime() - began, committed);
+            transactionEnded(System.nanoTime() - (sentInTransaction ? firstSentNanos : began), committed);
         }
     }
 
@@ -376,17 +449,26 @@ public final class TranscriberWorker implements Runnable {
         }
     }
 
+    /** What became of a record handed to {@link #handle}. */
+    private enum Step {
+        HANDLED,
+        /** Nothing was done: the call needs recognizers the replica has not got free. */
+        AFTER_RECOGNIZERS_FREE,
+        /** Nothing was done: the event would wait inside a running transaction for many chunks to decode. */
+        AFTER_DECODING
+    }
+
     /**
-     * Handles one record; false when it must wait for a free recognizer (nothing was done). A chunk goes to the
-     * decoders; any other event first waits for the chunks in flight, since it may open or close their calls.
+     * Handles one record. A chunk goes to the decoders; any other event first waits for the chunks in flight, since
+     * it may open or close their calls.
      */
-    private boolean handle(ConsumerRecord<String, byte[]> record, PartitionCalls calls) {
+    private Step handle(ConsumerRecord<String, byte[]> record, PartitionCalls calls) {
         AudioEvent event;
         try {
             event = audio.deserialize(record.topic(), record.headers(), record.value());
         } catch (SerializationException e) {
             emit(record, Outcome.rejected(new Rejection(Rejection.UNDESERIALIZABLE, e.getMessage())), calls);
-            return true;
+            return Step.HANDLED;
         }
         if (event instanceof AudioChunk chunk) {
             // only undecoded chunks count: a slow chunk of one channel holds back publishing, not other channels
@@ -394,10 +476,13 @@ public final class TranscriberWorker implements Runnable {
             CompletableFuture<Outcome> outcome = calls.onChunk(chunk, record.offset(), decoders);
             outcome.whenComplete((decoded, never) -> decoding.release());
             inFlight.add(new Dispatched(record, chunk, outcome));
-            while (!inFlight.isEmpty() && (inFlight.peek().outcome().isDone() || inFlight.size() > maxQueued)) {
+            while (inFlight.size() > maxInFlight) {
                 completeOldest();
             }
-            return true;
+            return Step.HANDLED;
+        }
+        if (waitIsTimed()) {
+            return Step.AFTER_DECODING;
         }
         completeAll();
         Outcome outcome;
@@ -412,10 +497,10 @@ public final class TranscriberWorker implements Runnable {
             outcome = Outcome.rejected(new Rejection(Rejection.PROCESSING_FAILED, String.valueOf(e)));
         }
         if (outcome.waitsForCapacity()) {
-            return false;
+            return Step.AFTER_RECOGNIZERS_FREE;
         }
         emit(record, outcome, calls);
-        return true;
+        return Step.HANDLED;
     }
 
     /** Waits for the oldest chunk in flight and publishes what it produced, keeping the records' order. */
@@ -425,22 +510,33 @@ public final class TranscriberWorker implements Runnable {
         if (outcome.decodeNanos() > 0) {
             metrics.chunkProcessed(outcome.decodeNanos(), oldest.chunk().samples(), oldest.chunk().sampleRate());
         }
-        ConsumerRecord<String, byte[]> record = oldest.record();
-        emit(record, outcome, partitions.get(new TopicPartition(record.topic(), record.partition())));
+        PartitionCalls calls = partitions.get(oldest.partition());
+        emit(oldest.record(), outcome, calls);
+        calls.published(oldest.chunk(), outcome);
+        publishedInTransaction.add(oldest.partition());
     }
 
-    /** Publishes every chunk in flight and closes the calls whose recognizer failed meanwhile. */
+    /** Publishes every chunk in flight once all are decoded, and closes the calls whose recognizer failed meanwhile. */
     private void completeAll() {
+        inFlight.forEach(dispatched -> dispatched.outcome().join()); // before the first send starts the broker's clock
         while (!inFlight.isEmpty()) {
             completeOldest();
         }
         partitions.values().forEach(PartitionCalls::settle);
     }
 
-    /** After a failure mid-transaction: no recognizer may be closed while a decoder still uses it. */
-    private void awaitInFlight() {
-        inFlight.forEach(dispatched -> dispatched.outcome().join());
-        inFlight.clear();
+    /**
+     * Drops the chunks in flight of {@code dropped} partitions unpublished, once decoded: no recognizer may be closed
+     * while a decoder still uses it. Their partitions' commits lie below them, so they are replayed.
+     */
+    private void dropInFlight(Collection<TopicPartition> dropped) {
+        for (Iterator<Dispatched> it = inFlight.iterator(); it.hasNext(); ) {
+            Dispatched dispatched = it.next();
+            if (dropped.contains(dispatched.partition())) {
+                dispatched.outcome().join();
+                it.remove();
+            }
+        }
     }
 
     /**
@@ -461,6 +557,7 @@ public final class TranscriberWorker implements Runnable {
     }
 
     private void publish(Outcome outcome, boolean replayed) {
+        sending();
         for (TranscriptSegment segment : outcome.segments()) {
             send(segment);
         }
@@ -483,6 +580,13 @@ public final class TranscriberWorker implements Runnable {
         producer.send(new ProducerRecord<>(Topics.TRANSCRIPTS, null, event.callId(), value, headers));
     }
 
+    private void sending() {
+        if (!sentInTransaction) {
+            sentInTransaction = true;
+            firstSentNanos = System.nanoTime();
+        }
+    }
+
     /** From the fetch positions the consumer already knows; no broker round trip. */
     private void reportLag() {
         for (TopicPartition partition : consumer.assignment()) {
@@ -491,6 +595,7 @@ public final class TranscriberWorker implements Runnable {
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, Rejection rejection) {
+        sending();
         log.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), rejection.header());
         producer.send(DeadLetter.record(record.key(), record.value(), record.headers(), rejection.header(), SERVICE,
                 record.topic(), record.partition(), record.offset()));
@@ -551,6 +656,7 @@ public final class TranscriberWorker implements Runnable {
     }
 
     private void closeAllPartitions() {
+        dropInFlight(partitions.keySet());
         partitions.values().forEach(PartitionCalls::close);
         partitions.clear();
     }
@@ -560,6 +666,7 @@ public final class TranscriberWorker implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
             // everything handled so far is committed; the new owner replays the open utterances
+            dropInFlight(revoked);
             for (TopicPartition partition : revoked) {
                 metrics.partitionGone(partition);
                 if (paused.remove(partition)) {

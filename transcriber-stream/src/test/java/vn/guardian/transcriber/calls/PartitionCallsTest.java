@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -154,6 +155,54 @@ class PartitionCallsTest {
     }
 
     @Test
+    void aTakeoverRepeatsChunksThatWereDecodedButNotYetPublished() {
+        List<AudioEvent> records = TestCalls.call("c", Speech.TWO_UTTERANCES, Speech.NEED_HELP);
+        List<TranscriptSegment> uninterrupted = new ArrayList<>();
+        PartitionCalls reference = calls();
+        for (int offset = 0; offset < records.size(); offset++) {
+            uninterrupted.addAll(handle(reference, records.get(offset), offset).segments());
+        }
+
+        // the first replica publishes every chunk before the first segment's, decodes that one and four more,
+        // and dies before publishing them (a commit carried them over)
+        PartitionCalls first = calls();
+        first.onCallStarted((CallStarted) records.get(0), 0);
+        int firstUnpublished = -1;
+        for (int offset = 1; firstUnpublished < 0 || offset <= firstUnpublished + 4; offset++) {
+            AudioChunk chunk = (AudioChunk) records.get(offset);
+            Outcome decoded = first.onChunk(chunk, offset, Runnable::run).join();
+            if (firstUnpublished < 0 && !decoded.segments().isEmpty()) {
+                firstUnpublished = offset;
+            }
+            if (firstUnpublished < 0) {
+                first.published(chunk, decoded);
+            }
+        }
+        long commit = first.commitOffset(firstUnpublished);
+        String metadata = first.commitMetadata(commit, firstUnpublished);
+        assertThat(commit).as("the commit stays below the unpublished segment's chunk").isLessThanOrEqualTo(firstUnpublished);
+        first.close();
+
+        PartitionCalls second = calls();
+        PartitionCalls.Recovery recovery = PartitionCalls.parseMetadata(metadata);
+        second.replayUntil(recovery.position());
+        for (PartitionCalls.RecoveryPoint point : recovery.calls()) {
+            second.recover((CallStarted) records.get((int) point.startedOffset()), point);
+        }
+        List<TranscriptSegment> replayed = new ArrayList<>();
+        CallClosed closed = null;
+        for (int i = (int) commit; i < records.size(); i++) {
+            Outcome outcome = handle(second, records.get(i), i);
+            replayed.addAll(outcome.segments());
+            closed = outcome.closed() != null ? outcome.closed() : closed;
+        }
+
+        assertThat(replayed).extracting(TranscriptSegment::segmentId).as("every segment, once: none was published")
+                .containsExactlyElementsOf(uninterrupted.stream().map(TranscriptSegment::segmentId).toList());
+        assertThat(closed.segments()).isEqualTo(uninterrupted.size());
+    }
+
+    @Test
     void aCallBeyondTheRecognizerBoundWaitsInsteadOfBeingRejected() {
         try (RecognizerPool two = new RecognizerPool(2);
              PartitionCalls calls = new PartitionCalls(TestModels.get(), two, Duration.ZERO)) {
@@ -188,10 +237,10 @@ class PartitionCallsTest {
             heard.addAll(calls.onChunk(chunks.get(i), 1 + i).segments());
         }
         Duration idle = Duration.ofMinutes(5);
-        assertThat(calls.expireIdle(System.nanoTime(), idle).segments()).isEmpty();
+        assertThat(calls.expireIdle(System.nanoTime(), idle, Set.of()).segments()).isEmpty();
         assertThat(calls.openCalls()).isOne();
 
-        Outcome expired = calls.expireIdle(System.nanoTime() + idle.toNanos(), idle);
+        Outcome expired = calls.expireIdle(System.nanoTime() + idle.toNanos(), idle, Set.of());
 
         assertThat(expired.segments()).singleElement().satisfies(segment -> assertThat(segment.callId()).isEqualTo("quiet"));
         heard.addAll(expired.segments());
