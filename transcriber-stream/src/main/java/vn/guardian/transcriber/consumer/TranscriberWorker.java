@@ -69,6 +69,8 @@ public final class TranscriberWorker implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(TranscriberWorker.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** A partition with this many records waiting in {@link #pending} fetches no more until they are handled. */
+    private static final int PENDING_PER_PARTITION = 200;
     private static final Duration RECOVERY_FETCH = Duration.ofSeconds(10);
     private static final long IDLE_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
     /** Undecoded chunks per decoder: enough for one channel to run a whole turn ahead of the other's speech. */
@@ -98,6 +100,11 @@ public final class TranscriberWorker implements Runnable {
     private final TranscriptEventSerde transcripts = EventSerdes.transcripts();
     private final Serializer<PartialTranscript> partials = EventSerdes.partialTranscript().serializer();
     private final Map<TopicPartition, PartitionCalls> partitions = new HashMap<>();
+    /**
+     * Records polled and not handled yet, per partition in record order. They wait here across transactions: seeking
+     * back would drop the consumer's fetched data, and the fetch again may wait out another partition's long poll.
+     */
+    private final Map<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> pending = new LinkedHashMap<>();
     private final RejoinAwareAssignor.Rejoin rejoin = new RejoinAwareAssignor.Rejoin();
     /** Partitions stopped at a CallStarted that found no recognizer free; resumed when one frees up. */
     private final Set<TopicPartition> paused = new HashSet<>();
@@ -171,12 +178,13 @@ public final class TranscriberWorker implements Runnable {
             while (running) {
                 try {
                     resumeWhenRecognizersFree();
-                    boolean carried = !inFlight.isEmpty() && !rejoin.inProgress(REJOIN_PATIENCE_NANOS);
-                    ConsumerRecords<String, byte[]> records = consumer.poll(carried ? Duration.ZERO : POLL);
-                    if (!records.isEmpty()) {
-                        process(records);
-                    } else if (carried) {
-                        inTransaction(() -> commits(Map.of(), false)); // the backlog ended: publish what is left
+                    // while rejoining, a transaction's offsets would carry the generation the group is leaving
+                    boolean rejoining = rejoin.inProgress(REJOIN_PATIENCE_NANOS);
+                    poll(rejoining || pending.isEmpty() ? POLL : Duration.ZERO);
+                    if (!rejoining && !pending.isEmpty()) {
+                        inTransaction(this::handleInTurn);
+                    } else if (!rejoining && !inFlight.isEmpty()) {
+                        inTransaction(() -> commits(false)); // the backlog ended: publish what is left
                     }
                     expireIdleCalls();
                     reportLag();
@@ -246,39 +254,48 @@ public final class TranscriberWorker implements Runnable {
     }
 
     /**
-     * Handles the poll's records one partition after another in turn, in one transaction that commits once it has
-     * decoded for {@code max-transaction-time}. The rest of the poll is fetched again by the next poll: a worker
-     * that polls between transactions rejoins a rebalance at once, so a backlog never holds up a failover.
+     * Polls between transactions, so a worker rejoins a rebalance at once and a backlog never holds up a failover.
+     * The consumer keeps fetching ahead for the partitions with records pending, up to a bound.
      */
-    private void process(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> pending = new LinkedHashMap<>();
-        records.partitions().forEach(partition -> pending.put(partition, new ArrayDeque<>(records.records(partition))));
-        // while rejoining, a transaction's offsets would carry the generation the group is leaving: poll first
-        boolean rejoining = rejoin.inProgress(REJOIN_PATIENCE_NANOS);
-        if (rejoining || inTransaction(() -> handleInTurn(pending))) {
-            pending.forEach((partition, rest) -> consumer.seek(partition, rest.peek().offset()));
-        } // else rewound to the committed offsets
+    private void poll(Duration timeout) {
+        Set<TopicPartition> held = new HashSet<>();
+        pending.forEach((partition, rest) -> {
+            if (rest.size() >= PENDING_PER_PARTITION) {
+                held.add(partition);
+            }
+        });
+        consumer.pause(held);
+        ConsumerRecords<String, byte[]> records;
+        try {
+            records = consumer.poll(timeout);
+        } finally {
+            held.retainAll(consumer.assignment());
+            consumer.resume(held);
+        }
+        for (TopicPartition partition : records.partitions()) {
+            pending.computeIfAbsent(partition, p -> new ArrayDeque<>()).addAll(records.records(partition));
+        }
     }
 
     /**
      * One record of each pending partition in turn until they are done, the transaction's time is up, or an event
-     * would have to wait inside it for many chunks to decode. Chunks are decoded by the replica's shared decoders;
-     * what is still decoding at the commit carries over while more records wait.
+     * would have to wait inside it for many chunks to decode; one transaction, which commits once it has decoded for
+     * {@code max-transaction-time}. Chunks are decoded by the replica's shared decoders; what is still decoding at
+     * the commit carries over while more records wait.
      */
-    private Map<TopicPartition, OffsetAndMetadata> handleInTurn(
-            Map<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> pending) {
+    private Map<TopicPartition, OffsetAndMetadata> handleInTurn() {
         long deadline = System.nanoTime() + maxTransactionNanos;
         boolean handledAny = false;
         while (!pending.isEmpty()) {
             for (var turn = pending.entrySet().iterator(); turn.hasNext(); ) {
                 if (handledAny && System.nanoTime() > deadline) {
-                    return commits(pending, true);
+                    return commits(true);
                 }
                 Map.Entry<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> partition = turn.next();
                 ConsumerRecord<String, byte[]> record = partition.getValue().peek();
                 Step step = handle(record, partitions.computeIfAbsent(partition.getKey(), p -> newCalls()));
                 if (step == Step.AFTER_DECODING) {
-                    return commits(pending, true); // the next transaction starts with this record
+                    return commits(true); // the next transaction starts with this record
                 }
                 handledInTransaction.add(partition.getKey());
                 if (step == Step.AFTER_RECOGNIZERS_FREE) {
@@ -293,12 +310,18 @@ public final class TranscriberWorker implements Runnable {
                 }
             }
         }
-        return commits(pending, backlog() || waitIsTimed());
+        return commits(backlog() || waitIsTimed());
     }
 
-    /** Whether more records wait than the last poll returned: then the next poll follows at once. */
+    /** Whether more records wait than the polls returned: then the next poll follows at once. */
     private boolean backlog() {
         return consumer.assignment().stream().anyMatch(partition -> consumer.currentLag(partition).orElse(0L) > 0);
+    }
+
+    /** The partition's next record to handle: the first pending one, else the consumer's position. */
+    private long nextToHandle(TopicPartition partition) {
+        Deque<ConsumerRecord<String, byte[]>> rest = pending.get(partition);
+        return rest != null && !rest.isEmpty() ? rest.peek().offset() : consumer.position(partition);
     }
 
     /** Whether waiting for every chunk in flight now would keep a running transaction open for long. */
@@ -308,12 +331,11 @@ public final class TranscriberWorker implements Runnable {
 
     /**
      * The offsets to commit with the transaction, for every partition it handled or published records of: up to
-     * the oldest record not yet published, in flight or still {@code pending}. With {@code carryOver} the chunks
+     * the oldest record not yet published, in flight or still pending. With {@code carryOver} the chunks
      * still decoding stay in flight into the next transaction, and those decoded before them are published; else
      * all of them are published.
      */
-    private Map<TopicPartition, OffsetAndMetadata> commits(
-            Map<TopicPartition, Deque<ConsumerRecord<String, byte[]>>> pending, boolean carryOver) {
+    private Map<TopicPartition, OffsetAndMetadata> commits(boolean carryOver) {
         if (carryOver) {
             while (!inFlight.isEmpty() && inFlight.peek().outcome().isDone()) {
                 completeOldest();
@@ -325,9 +347,7 @@ public final class TranscriberWorker implements Runnable {
         moved.addAll(publishedInTransaction);
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : moved) {
-            Deque<ConsumerRecord<String, byte[]>> rest = pending.get(partition);
-            long position = rest != null && !rest.isEmpty() ? rest.peek().offset() : consumer.position(partition);
-            offsets.put(partition, commit(partitions.get(partition), unpublishedFrom(partition, position)));
+            offsets.put(partition, commit(partitions.get(partition), unpublishedFrom(partition, nextToHandle(partition))));
         }
         return offsets;
     }
@@ -400,7 +420,7 @@ public final class TranscriberWorker implements Runnable {
             expired.forEach((partition, outcome) -> {
                 publish(outcome, false);
                 offsets.put(partition, commit(partitions.get(partition),
-                        unpublishedFrom(partition, consumer.position(partition))));
+                        unpublishedFrom(partition, nextToHandle(partition))));
             });
             return offsets;
         });
@@ -590,7 +610,9 @@ public final class TranscriberWorker implements Runnable {
     /** From the fetch positions the consumer already knows; no broker round trip. */
     private void reportLag() {
         for (TopicPartition partition : consumer.assignment()) {
-            consumer.currentLag(partition).ifPresent(lag -> metrics.lag(partition, lag));
+            Deque<ConsumerRecord<String, byte[]>> rest = pending.get(partition);
+            long waiting = rest == null ? 0 : rest.size();
+            consumer.currentLag(partition).ifPresent(lag -> metrics.lag(partition, lag + waiting));
         }
     }
 
@@ -605,6 +627,7 @@ public final class TranscriberWorker implements Runnable {
     /** After an aborted transaction: forget all call state and resume every partition from its committed offset. */
     private void rewind() {
         Set<TopicPartition> assigned = consumer.assignment();
+        pending.clear();
         consumer.resume(paused);
         paused.forEach(partition -> metrics.partitionPaused(partition, false));
         paused.clear();
@@ -668,6 +691,7 @@ public final class TranscriberWorker implements Runnable {
             // everything handled so far is committed; the new owner replays the open utterances
             dropInFlight(revoked);
             for (TopicPartition partition : revoked) {
+                pending.remove(partition);
                 metrics.partitionGone(partition);
                 if (paused.remove(partition)) {
                     metrics.partitionPaused(partition, false);
