@@ -115,8 +115,7 @@ public final class TranscriberWorker implements Runnable {
      */
     private final Deque<Dispatched> inFlight = new ArrayDeque<>();
     /** Partitions the open transaction handled or published records of: its offsets must move past them. */
-    private final Set<TopicPartition> handledInTransaction = new HashSet<>();
-    private final Set<TopicPartition> publishedInTransaction = new HashSet<>();
+    private final Set<TopicPartition> movedInTransaction = new HashSet<>();
     /**
      * Whether the open transaction sent a record, and when. The broker times a transaction from its first record,
      * so until then the worker may wait for the decoders as long as it takes; records are published as late as
@@ -297,7 +296,7 @@ public final class TranscriberWorker implements Runnable {
                 if (step == Step.AFTER_DECODING) {
                     return commits(true); // the next transaction starts with this record
                 }
-                handledInTransaction.add(partition.getKey());
+                movedInTransaction.add(partition.getKey());
                 if (step == Step.AFTER_RECOGNIZERS_FREE) {
                     pause(partition.getKey(), record.offset());
                     turn.remove();
@@ -343,10 +342,8 @@ public final class TranscriberWorker implements Runnable {
         } else {
             completeAll();
         }
-        Set<TopicPartition> moved = new HashSet<>(handledInTransaction);
-        moved.addAll(publishedInTransaction);
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : moved) {
+        for (TopicPartition partition : movedInTransaction) {
             offsets.put(partition, commit(partitions.get(partition), unpublishedFrom(partition, nextToHandle(partition))));
         }
         return offsets;
@@ -430,8 +427,7 @@ public final class TranscriberWorker implements Runnable {
     private boolean inTransaction(Supplier<Map<TopicPartition, OffsetAndMetadata>> work) {
         long began = System.nanoTime();
         boolean committed = false;
-        handledInTransaction.clear();
-        publishedInTransaction.clear();
+        movedInTransaction.clear();
         sentInTransaction = false;
         producer.beginTransaction();
         try {
@@ -533,7 +529,7 @@ public final class TranscriberWorker implements Runnable {
         PartitionCalls calls = partitions.get(oldest.partition());
         emit(oldest.record(), outcome, calls);
         calls.published(oldest.chunk(), outcome);
-        publishedInTransaction.add(oldest.partition());
+        movedInTransaction.add(oldest.partition());
     }
 
     /** Publishes every chunk in flight once all are decoded, and closes the calls whose recognizer failed meanwhile. */
