@@ -18,6 +18,7 @@
 # --secure: Kafka as in the compose files (SASL_SSL + SCRAM-SHA-512 for clients, mutual TLS between brokers on
 # base+200.., ACLs from infra/kafka/acls.conf); each service logs in as its own principal ("Kafka security" below).
 # GUARDIAN_TRANSCRIBER_CPUS (e.g. 1 or 0-1) runs each transcriber under `taskset -c` (the benchmark's --cluster mode).
+# GUARDIAN_TRANSCRIBER_JAVA_OPTS replaces the transcribers' JVM flags (default -XX:+UseParallelGC, as in its image).
 # `add KIND` starts one more replica (the lowest free number, or one that stop-one stopped) as `start` would and
 # prints its name; `stop-one NAME` stops one replica gracefully (SIGTERM) and keeps it recorded as stopped, so
 # `status` shows it, `stop` skips it and `restart NAME` brings it back.
@@ -284,7 +285,7 @@ launch_transcriber() { # i: its own port, hence its own default instance id <hos
   [ "${allocator[0]%%=*}" = LD_PRELOAD ] || log "transcriber-$1: libjemalloc2 is not installed; glibc's malloc keeps more memory per channel (apt-get install libjemalloc2)"
   # ParallelGC as in the transcriber image: more decoding per core than G1 (docs/benchmarks.md)
   start_service "transcriber-$1" "$(transcriber_port "$1")" "$WORK/jars/transcriber-stream.jar" 1g "${allocator[@]}" \
-    JAVA_TOOL_OPTIONS=-XX:+UseParallelGC \
+    JAVA_TOOL_OPTIONS="${GUARDIAN_TRANSCRIBER_JAVA_OPTS:--XX:+UseParallelGC}" \
     ${GUARDIAN_TRANSCRIBER_MODELS_VI:+GUARDIAN_TRANSCRIBER_MODELS_VI=$GUARDIAN_TRANSCRIBER_MODELS_VI}
 }
 

@@ -71,7 +71,9 @@ public final class ClusterBenchmark {
         try (LocalCluster local = LocalCluster.useOrStart(cluster.repo(), cluster.transcribers(),
                      cluster.transcriberCpus());
              VerdictRows rows = new VerdictRows(local.jdbcUrl(), local.databaseUser(), local.databasePassword());
-             ProcessTable processes = new ProcessTable(() -> pidsOf(local))) {
+             ProcessTable processes = new ProcessTable(() -> pidsOf(local));
+             CpuPinning callers = CpuPinning.to(local.startedHere() ? cluster.otherCpus(cores) : "")) {
+            pinOthers(local, cluster.otherCpus(cores));
             IngestClient ingest = new IngestClient(local.ingestUrl(), local.apiKey(), 4);
             PipelineThroughput throughput = new PipelineThroughput(ingest, rows, 2 * cores);
             log("Warm-up: every sample once, until it has as many verdict rows as Vosk alone gave " + raw.expectedRows);
@@ -112,6 +114,20 @@ public final class ClusterBenchmark {
             }
             return new RawLimit(Stats.spread(rates), expected);
         }
+    }
+
+    /**
+     * Everything but the transcribers onto the other CPUs, in a cluster this run started: otherwise brokers and
+     * services woken on the transcriber's CPU take time from its decoding that raw Vosk never lost.
+     */
+    private static void pinOthers(LocalCluster local, String otherCpus) throws Exception {
+        if (!local.startedHere() || otherCpus.isEmpty()) {
+            return;
+        }
+        List<Long> others = local.pids().entrySet().stream()
+                .filter(process -> !process.getKey().startsWith("transcriber-")).map(Map.Entry::getValue).toList();
+        CpuPinning.processes(otherCpus, others);
+        log("Brokers, PostgreSQL, ingest, moderation and this benchmark's callers on CPUs " + otherCpus);
     }
 
     /** The cluster's processes by name; empty while its pids file is being rewritten. */

@@ -73,6 +73,29 @@ public record ClusterOptions(String transcriberCpus, int transcribers, Path repo
         return count;
     }
 
+    /**
+     * The CPUs of a {@code cores}-CPU machine the transcribers do not get, as a taskset list ("0" next to "1" on 2 cores): the brokers,
+     * PostgreSQL, ingest, moderation and the benchmark's own callers run there, so the transcriber has its CPUs to
+     * itself as raw Vosk had. Empty when the transcribers are not pinned or get every CPU.
+     */
+    public String otherCpus(int cores) {
+        if (transcriberCpus.isEmpty()) {
+            return "";
+        }
+        java.util.BitSet theirs = new java.util.BitSet();
+        for (String part : transcriberCpus.split(",")) {
+            String[] range = part.split("-");
+            theirs.set(Integer.parseInt(range[0]), Integer.parseInt(range[range.length - 1]) + 1);
+        }
+        java.util.StringJoiner others = new java.util.StringJoiner(",");
+        for (int cpu = 0; cpu < cores; cpu++) {
+            if (!theirs.get(cpu)) {
+                others.add(Integer.toString(cpu));
+            }
+        }
+        return others.toString();
+    }
+
     public String[] restArray() {
         return rest.toArray(String[]::new);
     }

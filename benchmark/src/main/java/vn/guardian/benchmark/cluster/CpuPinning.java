@@ -2,6 +2,7 @@ package vn.guardian.benchmark.cluster;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 
 /**
  * Pins every thread of this JVM to a CPU list with {@code taskset -a -p -c} for the span of a try block, and puts
@@ -24,6 +25,20 @@ public final class CpuPinning implements AutoCloseable {
             taskset("-a", "-p", "-c", cpus, self);
         }
         return new CpuPinning(cpus.isEmpty() ? "" : previous);
+    }
+
+    /**
+     * Pins every thread of {@code pids} and of their child processes to {@code cpus}, for good: threads and processes
+     * they start later inherit it (PostgreSQL's backends from the postmaster). A process gone meanwhile is skipped.
+     */
+    public static void processes(String cpus, Collection<Long> pids) throws IOException, InterruptedException {
+        for (long root : pids) {
+            for (long pid : ProcessTable.tree(root)) {
+                if (ProcessHandle.of(pid).isPresent()) {
+                    taskset("-a", "-p", "-c", cpus, Long.toString(pid));
+                }
+            }
+        }
     }
 
     @Override

@@ -89,6 +89,11 @@ public final class LocalCluster implements AutoCloseable {
         return cluster;
     }
 
+    /** Whether this class started the cluster (and will stop it), rather than finding it running. */
+    public boolean startedHere() {
+        return startedHere;
+    }
+
     /** Recorded processes in start order, those stopped with {@code stop-one} left out: name to {pid, port}. */
     public Map<String, long[]> processes() throws IOException {
         return processes(Files.readAllLines(work.resolve("pids")));

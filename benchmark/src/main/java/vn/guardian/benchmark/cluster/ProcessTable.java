@@ -94,6 +94,11 @@ public final class ProcessTable implements AutoCloseable {
         }
     }
 
+    /** {@code root} and every process below it. */
+    public static List<Long> tree(long root) {
+        return tree(root, children());
+    }
+
     private static List<Long> tree(long root, Map<Long, List<Long>> children) {
         List<Long> tree = new ArrayList<>();
         List<Long> next = new ArrayList<>(List.of(root));

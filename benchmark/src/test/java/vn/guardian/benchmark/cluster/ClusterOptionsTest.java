@@ -28,6 +28,15 @@ class ClusterOptionsTest {
     }
 
     @Test
+    void everythingButTheTranscribersGetsTheOtherCpus() {
+        assertThat(ClusterOptions.parse("--cluster", "local", "--transcriber-cpus", "1").otherCpus(2)).isEqualTo("0");
+        assertThat(ClusterOptions.parse("--cluster", "local", "--transcriber-cpus", "0,2-4").otherCpus(8))
+                .isEqualTo("1,5,6,7");
+        assertThat(ClusterOptions.parse("--cluster", "local", "--transcriber-cpus", "0-1").otherCpus(2)).isEmpty();
+        assertThat(ClusterOptions.parse("--cluster", "local", "--transcriber-cpus", "none").otherCpus(2)).isEmpty();
+    }
+
+    @Test
     void refusesAnUnknownClusterAndABadCpuListSayingWhatToType() {
         assertThatThrownBy(() -> ClusterOptions.parse("--cluster", "k8s"))
                 .hasMessageContaining("--cluster k8s").hasMessageContaining("--cluster local");

@@ -25,6 +25,9 @@ public final class Resampler {
     private final int up;
     private final int down;
     private final int halfTaps;
+    /** One output sample is down / up input samples on: this many whole ones and stepFraction / up of one. */
+    private final long stepWhole;
+    private final long stepFraction;
     /** row r (output lands r/rows of an input sample after tap 0) -> 2*halfTaps weights; rows = min(up, MAX_PHASES). */
     private final float[][] phases;
 
@@ -37,6 +40,8 @@ public final class Resampler {
         int gcd = gcd(inRate, outRate);
         this.up = outRate / gcd;
         this.down = inRate / gcd;
+        this.stepWhole = down / up;
+        this.stepFraction = down % up;
         if (inRate == outRate) {
             this.halfTaps = 0;
             this.phases = null;
@@ -159,11 +164,9 @@ public final class Resampler {
             System.arraycopy(in, 0, joined, history.length, in.length);
             history = joined;
             inputSamples += in.length;
-            // an output is ready once its last filter tap, input sample base + halfTaps, has arrived
-            long ready = 0;
-            while ((nextOutput + ready) * down / up + halfTaps < inputSamples) {
-                ready++;
-            }
+            // output n is ready once its last filter tap, input sample n * down / up + halfTaps, has arrived
+            long heard = inputSamples - halfTaps;
+            long ready = heard <= 0 ? 0 : Math.max(0, (heard * up + down - 1) / down - nextOutput);
             return emit((int) ready);
         }
 
@@ -178,10 +181,11 @@ public final class Resampler {
 
         private short[] emit(int count) {
             short[] out = new short[count];
+            // the output instant nextOutput * down / up as base + offset / up, stepped without a division per output
+            long base = nextOutput * down / up;
+            long offset = nextOutput * down % up;
             for (int i = 0; i < count; i++, nextOutput++) {
-                long position = nextOutput * down;
-                long base = position / up;
-                float[] weights = phases[(int) (position % up * phases.length / up)];
+                float[] weights = phases[(int) (phases.length == up ? offset : offset * phases.length / up)];
                 long first = base - halfTaps + 1;
                 double acc = 0;
                 for (int k = 0; k < weights.length; k++) {
@@ -192,6 +196,12 @@ public final class Resampler {
                 }
                 long rounded = Math.round(acc);
                 out[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, rounded));
+                base += stepWhole;
+                offset += stepFraction;
+                if (offset >= up) {
+                    offset -= up;
+                    base++;
+                }
             }
             // forget input no future output reaches
             long keepFrom = Math.max(0, nextOutput * down / up - halfTaps + 1);
