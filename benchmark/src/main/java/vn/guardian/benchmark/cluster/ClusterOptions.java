@@ -2,7 +2,9 @@ package vn.guardian.benchmark.cluster;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.StringJoiner;
 import vn.guardian.benchmark.BenchmarkOptions;
 
 /**
@@ -74,20 +76,20 @@ public record ClusterOptions(String transcriberCpus, int transcribers, Path repo
     }
 
     /**
-     * The CPUs of a {@code cores}-CPU machine the transcribers do not get, as a taskset list ("0" next to "1" on 2 cores): the brokers,
-     * PostgreSQL, ingest, moderation and the benchmark's own callers run there, so the transcriber has its CPUs to
-     * itself as raw Vosk had. Empty when the transcribers are not pinned or get every CPU.
+     * The CPUs of a {@code cores}-CPU machine the transcribers do not get, as a taskset list ("0" next to "1" on 2
+     * cores): the brokers, PostgreSQL, ingest, moderation and the benchmark's own callers run there, so the
+     * transcriber has its CPUs to itself as raw Vosk had. Empty when the transcribers are not pinned or get every CPU.
      */
     public String otherCpus(int cores) {
         if (transcriberCpus.isEmpty()) {
             return "";
         }
-        java.util.BitSet theirs = new java.util.BitSet();
+        BitSet theirs = new BitSet();
         for (String part : transcriberCpus.split(",")) {
             String[] range = part.split("-");
             theirs.set(Integer.parseInt(range[0]), Integer.parseInt(range[range.length - 1]) + 1);
         }
-        java.util.StringJoiner others = new java.util.StringJoiner(",");
+        StringJoiner others = new StringJoiner(",");
         for (int cpu = 0; cpu < cores; cpu++) {
             if (!theirs.get(cpu)) {
                 others.add(Integer.toString(cpu));

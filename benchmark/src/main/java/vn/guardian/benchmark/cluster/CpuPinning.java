@@ -34,8 +34,12 @@ public final class CpuPinning implements AutoCloseable {
     public static void processes(String cpus, Collection<Long> pids) throws IOException, InterruptedException {
         for (long root : pids) {
             for (long pid : ProcessTable.tree(root)) {
-                if (ProcessHandle.of(pid).isPresent()) {
+                try {
                     taskset("-a", "-p", "-c", cpus, Long.toString(pid));
+                } catch (IllegalStateException e) {
+                    if (ProcessHandle.of(pid).isPresent()) {
+                        throw e;
+                    }
                 }
             }
         }
