@@ -78,7 +78,7 @@ public final class ClusterBenchmark {
             throughput.warmUp(samples, raw.expectedRows, 2_000, 300_000);
             Map<String, Object> phase;
             Map<String, Object> live;
-            // only now: pinned from the start, a cold cluster (JIT, 3 brokers) on one CPU once timed out the first upload
+            // not earlier: a cold cluster (JIT, 3 brokers) pinned to one CPU once timed out the first upload
             try (CpuPinning callers = pinOthers(local, cluster.otherCpus(cores))) {
                 phase = throughput(throughput, samples, raw, options, processes);
                 live = live(ingest, rows, local, samples, raw, options, processes);

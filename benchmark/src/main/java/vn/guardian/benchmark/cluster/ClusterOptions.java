@@ -62,17 +62,9 @@ public record ClusterOptions(String transcriberCpus, int transcribers, Path repo
         return new ClusterOptions(cpus, transcribers, repo, List.copyOf(rest));
     }
 
-    /** How many CPUs the list names, e.g. "1" is 1, "0-1" and "0,1" are 2; 0 for no pinning (every core). */
+    /** How many CPUs the list names, e.g. "1" is 1, "0-1" and "0,1" are 2; every core when not pinned. */
     public int cpuCount() {
-        if (transcriberCpus.isEmpty()) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-        int count = 0;
-        for (String part : transcriberCpus.split(",")) {
-            String[] range = part.split("-");
-            count += range.length == 1 ? 1 : Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
-        }
-        return count;
+        return transcriberCpus.isEmpty() ? Runtime.getRuntime().availableProcessors() : cpus().cardinality();
     }
 
     /**
@@ -84,11 +76,7 @@ public record ClusterOptions(String transcriberCpus, int transcribers, Path repo
         if (transcriberCpus.isEmpty()) {
             return "";
         }
-        BitSet theirs = new BitSet();
-        for (String part : transcriberCpus.split(",")) {
-            String[] range = part.split("-");
-            theirs.set(Integer.parseInt(range[0]), Integer.parseInt(range[range.length - 1]) + 1);
-        }
+        BitSet theirs = cpus();
         StringJoiner others = new StringJoiner(",");
         for (int cpu = 0; cpu < cores; cpu++) {
             if (!theirs.get(cpu)) {
@@ -96,6 +84,16 @@ public record ClusterOptions(String transcriberCpus, int transcribers, Path repo
             }
         }
         return others.toString();
+    }
+
+    /** The CPUs {@code transcriberCpus} names. */
+    private BitSet cpus() {
+        BitSet cpus = new BitSet();
+        for (String part : transcriberCpus.split(",")) {
+            String[] range = part.split("-");
+            cpus.set(Integer.parseInt(range[0]), Integer.parseInt(range[range.length - 1]) + 1);
+        }
+        return cpus;
     }
 
     public String[] restArray() {
