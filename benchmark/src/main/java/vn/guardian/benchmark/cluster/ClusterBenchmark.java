@@ -203,7 +203,7 @@ public final class ClusterBenchmark {
             Map<Integer, Map<String, Object>> byLevel = new TreeMap<>();
             int maxSustainable = 0;
             for (int calls : levels) {
-                Map<String, Object> level = liveLevel(load, samples, calls, options, processes);
+                Map<String, Object> level = liveLevel(load, samples, calls, options, processes, local);
                 byLevel.put(calls, level);
                 if ((Boolean) level.get("sustainable")) {
                     maxSustainable = Math.max(maxSustainable, calls);
@@ -213,7 +213,7 @@ public final class ClusterBenchmark {
             }
             int at70 = Math.max(1, (int) Math.round(0.7 * maxSustainable));
             if (maxSustainable > 0 && !byLevel.containsKey(at70)) {
-                byLevel.put(at70, liveLevel(load, samples, at70, options, processes));
+                byLevel.put(at70, liveLevel(load, samples, at70, options, processes, local));
             }
             Map<String, Object> section = new LinkedHashMap<>();
             section.put("maxSustainableCalls", maxSustainable);
@@ -222,11 +222,12 @@ public final class ClusterBenchmark {
             report.put("live", section);
             TextTable table = new TextTable("(2) Live load at real-time pace through the live call API; "
                     + "utterance-end latency ms = stored_at - ingested_at; median over runs",
-                    "calls", "p50", "p95", "p99", "cores (all processes)", "keeps up");
+                    "calls", "p50", "p95", "p99", "ingest's own ms per chunk", "cores (all processes)", "keeps up");
             for (Map<String, Object> level : byLevel.values()) {
                 table.row(level.get("calls"), Format.spread((Stats.Spread) level.get("p50"), 0),
                         Format.spread((Stats.Spread) level.get("p95"), 0),
                         Format.spread((Stats.Spread) level.get("p99"), 0),
+                        Format.number((Double) level.get("ingestOwnMsPerChunk"), 2),
                         Format.number(coresOf(level).get("total"), 2),
                         (Boolean) level.get("sustainable") ? "yes" : "NO: " + level.get("problems"));
             }
@@ -238,9 +239,10 @@ public final class ClusterBenchmark {
     }
 
     private Map<String, Object> liveLevel(LiveLoad load, List<SampleCall> samples, int calls, BenchmarkOptions options,
-                                          ProcessTable processes) throws Exception {
+                                          ProcessTable processes, LocalCluster local) throws Exception {
         processes.resetPeaks();
         ProcessTable.Snapshot before = processes.snapshot();
+        IngestTimers.Totals timersBefore = IngestTimers.scrape(local.ingestUrl());
         List<LiveRun> runs = new ArrayList<>();
         for (int i = 0; i < options.runs(); i++) {
             LiveRun run = load.run(samples, calls, options.liveSeconds());
@@ -255,6 +257,10 @@ public final class ClusterBenchmark {
         level.put("p50", Stats.spread(runs.stream().mapToDouble(r -> r.latency().p50()).toArray()));
         level.put("p95", Stats.spread(runs.stream().mapToDouble(r -> r.latency().p95()).toArray()));
         level.put("p99", Stats.spread(runs.stream().mapToDouble(r -> r.latency().p99()).toArray()));
+        IngestTimers.Totals timers = IngestTimers.scrape(local.ingestUrl());
+        level.put("chunkHandlingMeanMs", timers.handlingMeanMs(timersBefore));
+        level.put("kafkaAckMeanMs", timers.kafkaAckMeanMs(timersBefore));
+        level.put("ingestOwnMsPerChunk", timers.handlingMeanMs(timersBefore) - timers.kafkaAckMeanMs(timersBefore));
         level.put("sustainable", runs.stream().filter(LiveRun::sustainable).count() * 2 > runs.size());
         level.put("problems", runs.stream().flatMap(r -> r.problems().stream()).distinct().toList());
         level.put("coresByProcess", processes.snapshot().coresSince(before));
