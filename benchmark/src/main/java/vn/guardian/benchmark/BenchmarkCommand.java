@@ -165,7 +165,9 @@ public final class BenchmarkCommand {
             for (int i = 0; i < options.runs(); i++) {
                 RawVosk.Result result = vosk.run(workload.run(WARM_UP_RUNS + i), cores);
                 expectedRows.putAll(result.segmentsBySample());
-                log("Raw Vosk run " + (i + 1) + ": " + Format.number(result.audioSecondsPerSecond(), 2) + " audio s/s");
+                log("Raw Vosk run " + (i + 1) + ": " + Format.number(result.audioSecondsPerSecond(), 2) + " audio s/s"
+                        + "; ingest's normalization of its calls " + Format.number(result.normalizeMsPerAudioSecond(), 3)
+                        + " ms CPU per audio s, " + Format.percent(result.normalizeToDecode()) + " of the decoding CPU");
                 results.add(result);
                 rates[i] = result.audioSecondsPerSecond();
             }
@@ -178,6 +180,10 @@ public final class BenchmarkCommand {
                     "figure", "median (min-max)")
                     .row("audio s per wall s", Format.spread(spread, 2))
                     .row("audio s per run", Format.number(results.get(0).audioSeconds(), 1))
+                    .row("ingest's normalization, ms CPU per audio s", Format.spread(Stats.spread(results.stream()
+                            .mapToDouble(RawVosk.Result::normalizeMsPerAudioSecond).toArray()), 3))
+                    .row("ingest's normalization / decoding CPU", Format.percent(Stats.spread(results.stream()
+                            .mapToDouble(RawVosk.Result::normalizeToDecode).toArray()).median()))
                     .row("model load (ms)", vosk.modelLoadMs()).render());
             return spread;
         }

@@ -222,11 +222,14 @@ public final class ClusterBenchmark {
             report.put("live", section);
             TextTable table = new TextTable("(2) Live load at real-time pace through the live call API; "
                     + "utterance-end latency ms = stored_at - ingested_at; median over runs",
-                    "calls", "p50", "p95", "p99", "ingest's own ms per chunk", "cores (all processes)", "keeps up");
+                    "calls", "p50", "p95", "p99", "to decision p95", "decision to row p95", "ingest's own ms per chunk",
+                    "cores (all processes)", "keeps up");
             for (Map<String, Object> level : byLevel.values()) {
                 table.row(level.get("calls"), Format.spread((Stats.Spread) level.get("p50"), 0),
                         Format.spread((Stats.Spread) level.get("p95"), 0),
                         Format.spread((Stats.Spread) level.get("p99"), 0),
+                        Format.spread((Stats.Spread) level.get("toDecisionP95"), 0),
+                        Format.spread((Stats.Spread) level.get("toStoreP95"), 0),
                         Format.number((Double) level.get("ingestOwnMsPerChunk"), 2),
                         Format.number(coresOf(level).get("total"), 2),
                         (Boolean) level.get("sustainable") ? "yes" : "NO: " + level.get("problems"));
@@ -248,7 +251,9 @@ public final class ClusterBenchmark {
             LiveRun run = load.run(samples, calls, options.liveSeconds());
             log("Live " + calls + " calls, run " + (i + 1) + ": p50 " + Format.number(run.latency().p50(), 0)
                     + " p95 " + Format.number(run.latency().p95(), 0) + " p99 " + Format.number(run.latency().p99(), 0)
-                    + " ms, " + run.rows() + "/" + run.expectedRows() + " rows"
+                    + " ms (to decision p50/p95 " + Format.number(run.toDecision().p50(), 0) + "/"
+                    + Format.number(run.toDecision().p95(), 0) + ", decision to row " + Format.number(run.toStore().p50(), 0)
+                    + "/" + Format.number(run.toStore().p95(), 0) + "), " + run.rows() + "/" + run.expectedRows() + " rows"
                     + (run.sustainable() ? "" : " " + run.problems()));
             runs.add(run);
         }
@@ -257,6 +262,8 @@ public final class ClusterBenchmark {
         level.put("p50", Stats.spread(runs.stream().mapToDouble(r -> r.latency().p50()).toArray()));
         level.put("p95", Stats.spread(runs.stream().mapToDouble(r -> r.latency().p95()).toArray()));
         level.put("p99", Stats.spread(runs.stream().mapToDouble(r -> r.latency().p99()).toArray()));
+        level.put("toDecisionP95", Stats.spread(runs.stream().mapToDouble(r -> r.toDecision().p95()).toArray()));
+        level.put("toStoreP95", Stats.spread(runs.stream().mapToDouble(r -> r.toStore().p95()).toArray()));
         IngestTimers.Totals timers = IngestTimers.scrape(local.ingestUrl());
         level.put("chunkHandlingMeanMs", timers.handlingMeanMs(timersBefore));
         level.put("kafkaAckMeanMs", timers.kafkaAckMeanMs(timersBefore));

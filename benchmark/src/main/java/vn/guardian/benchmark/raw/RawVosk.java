@@ -2,6 +2,8 @@ package vn.guardian.benchmark.raw;
 
 import vn.guardian.contracts.audio.ModelFormat;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.DoubleAdder;
 import org.vosk.LibVosk;
 import org.vosk.LogLevel;
 import org.vosk.Model;
@@ -27,6 +30,8 @@ import vn.guardian.transcriber.recognition.RecognizerPool;
  * the ceiling enjoys the same warm recognizers the pipeline does.
  */
 public final class RawVosk implements AutoCloseable {
+
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final Model model;
     private final long modelLoadMs;
@@ -57,11 +62,13 @@ public final class RawVosk implements AutoCloseable {
      * Each call is first normalized by ingest's own code (G.711 decode, channel split, resampling to the model's
      * rate, 250 ms chunks), outside the timed part. As in the pipeline's throughput run, all call channels are open
      * at once, each with its own recognizer from the pool, and the threads take them in turn one chunk at a time.
+     * The CPU of both parts is reported, so ingest's share of the work can be set against the decoding's.
      */
     public Result run(List<SampleCall> calls, int threads) throws InterruptedException {
         ConcurrentLinkedQueue<Channel> work = new ConcurrentLinkedQueue<>();
         Map<String, Integer> segmentsByCall = new ConcurrentSkipListMap<>();
         double audioSeconds = 0;
+        long normalizeStart = CPU.getCurrentThreadCpuTime();
         for (int entry = 0; entry < calls.size(); entry++) {
             SampleCall call = calls.get(entry);
             String callId = "raw-" + entry + "-" + call.name();
@@ -73,6 +80,8 @@ public final class RawVosk implements AutoCloseable {
             segmentsByCall.put(callId, 0);
             audioSeconds += call.audioSeconds();
         }
+        double normalizeCpuSeconds = (CPU.getCurrentThreadCpuTime() - normalizeStart) / 1e9;
+        DoubleAdder decodeCpuSeconds = new DoubleAdder();
         AtomicInteger open = new AtomicInteger(work.size());
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
@@ -96,6 +105,7 @@ public final class RawVosk implements AutoCloseable {
                         failure.compareAndSet(null, e);
                     }
                 }
+                decodeCpuSeconds.add(CPU.getCurrentThreadCpuTime() / 1e9);
             }, "raw-vosk-" + i);
             workers.add(worker);
             worker.start();
@@ -112,7 +122,8 @@ public final class RawVosk implements AutoCloseable {
         Map<String, Integer> segmentsBySample = new TreeMap<>();
         segmentsByCall.forEach((callId, segments) ->
                 segmentsBySample.put(callId.substring(callId.indexOf('-', 4) + 1), segments));
-        return new Result(audioSeconds, wallSeconds, audioSeconds / wallSeconds, Map.copyOf(segmentsBySample));
+        return new Result(audioSeconds, wallSeconds, audioSeconds / wallSeconds, Map.copyOf(segmentsBySample),
+                normalizeCpuSeconds, decodeCpuSeconds.sum());
     }
 
     /** One call channel of a run: its chunks, the next to decode, and the recognizer it borrowed. */
@@ -152,9 +163,22 @@ public final class RawVosk implements AutoCloseable {
         }
     }
 
-    /** One run: audio decoded, wall time, their ratio, and the utterances of one copy of each sample. */
+    /**
+     * One run: audio decoded, wall time, their ratio, the utterances of one copy of each sample, and the CPU seconds
+     * of ingest's normalization of the calls and of the decoding threads.
+     */
     public record Result(double audioSeconds, double wallSeconds, double audioSecondsPerSecond,
-                         Map<String, Integer> segmentsBySample) {
+                         Map<String, Integer> segmentsBySample, double normalizeCpuSeconds, double decodeCpuSeconds) {
+
+        /** Ingest's normalization in ms of CPU per audio second (every channel's). */
+        public double normalizeMsPerAudioSecond() {
+            return normalizeCpuSeconds * 1000 / audioSeconds;
+        }
+
+        /** Ingest's normalization CPU against the decoding CPU of the same calls. */
+        public double normalizeToDecode() {
+            return normalizeCpuSeconds / decodeCpuSeconds;
+        }
     }
 
     @Override
