@@ -1,10 +1,6 @@
 package vn.guardian.benchmark.cluster;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import vn.guardian.benchmark.resources.Prometheus;
 
 /**
  * Ingest's own time per live chunk in its own process, read from its {@code /actuator/prometheus}: the mean of
@@ -14,8 +10,6 @@ import java.time.Duration;
  * from the registry.
  */
 final class IngestTimers {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Counts and summed seconds of the three timers at one scrape. */
     record Totals(double handled, double handledSeconds, double published, double publishedSeconds,
@@ -41,13 +35,7 @@ final class IngestTimers {
     }
 
     static Totals scrape(String ingestUrl) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/actuator/prometheus"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(ingestUrl + "/actuator/prometheus answered " + response.statusCode()
-                    + "; is prometheus in management.endpoints.web.exposure.include?");
-        }
-        return parse(response.body());
+        return parse(Prometheus.scrape(ingestUrl));
     }
 
     /** The three timers' {@code _count} and {@code _sum} series of an exposition text; a missing one counts 0. */

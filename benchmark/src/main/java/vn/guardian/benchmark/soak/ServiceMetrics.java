@@ -1,12 +1,8 @@
 package vn.guardian.benchmark.soak;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import vn.guardian.benchmark.resources.Prometheus;
 
 /**
  * A service JVM's memory as it reports it on {@code /actuator/prometheus}: heap after GC (the old generation's live
@@ -16,21 +12,13 @@ import java.util.Map;
  */
 final class ServiceMetrics {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     /** One scrape of one service. */
     record Memory(double heapAfterGcBytes, double heapUsedBytes, double jvmCommittedBytes,
                   double activeRecognizers, double warmRecognizers) {
     }
 
     Memory scrape(String baseUrl) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(baseUrl + "/actuator/prometheus answered " + response.statusCode()
-                    + "; is prometheus in management.endpoints.web.exposure.include?");
-        }
-        return parse(response.body());
+        return parse(Prometheus.scrape(baseUrl));
     }
 
     /** Sums the series of the exposition text this class reads; a missing series is NaN. */
