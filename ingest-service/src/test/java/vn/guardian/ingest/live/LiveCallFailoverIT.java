@@ -91,7 +91,7 @@ class LiveCallFailoverIT {
         byte[] audio = telephonyAudio(16_000, 7);
         List<byte[]> clientChunks = split(audio, 1000 * 2);
         String httpCall = "pbx-" + UUID.randomUUID();
-        start(a, httpCall, MULAW_STEREO).expectStatus().isCreated();
+        start(a, httpCall, MULAW_STEREO).expectStatus().isCreated().expectBody().returnResult();
         List<Map<?, ?>> acks = new ArrayList<>();
         for (int seq = 0; seq < 5; seq++) {
             acks.add(put(a, API_KEY, httpCall, seq, clientChunks.get(seq)).expectStatus().isOk()
@@ -103,7 +103,8 @@ class LiveCallFailoverIT {
         assertThat(before).hasSize(3).allSatisfy(reply -> assertThat(reply).contains("\"type\":\"ack\""));
 
         String orphan = startCall(a, PCM16_MONO);
-        put(a, API_KEY, orphan, 0, Wavs.samplesToBytes(Wavs.sine(300, 16000, 6000, 5000))).expectStatus().isOk();
+        put(a, API_KEY, orphan, 0, Wavs.samplesToBytes(Wavs.sine(300, 16000, 6000, 5000))).expectStatus().isOk()
+                .expectBody().returnResult();
 
         a.kill();
 
@@ -169,7 +170,8 @@ class LiveCallFailoverIT {
 
     private void aCallEndedOnOneReplicaIsEndedOnTheOther() {
         String callId = startCall(a, PCM16_MONO);
-        put(a, API_KEY, callId, 0, Wavs.samplesToBytes(new short[5000])).expectStatus().isOk();
+        put(a, API_KEY, callId, 0, Wavs.samplesToBytes(new short[5000])).expectStatus().isOk()
+                .expectBody().returnResult();
         Map<?, ?> ended = a.http().post().uri("/v1/calls/{id}/end", callId).header("X-Api-Key", API_KEY).exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         rejected(put(b, API_KEY, callId, 1, Wavs.samplesToBytes(new short[100])), HttpStatus.CONFLICT, "call-ended")
@@ -183,7 +185,8 @@ class LiveCallFailoverIT {
 
     private void anotherTenantsCallIsNotFoundOnTheOtherReplica() {
         String callId = startCall(a, PCM16_MONO);
-        put(a, API_KEY, callId, 0, Wavs.samplesToBytes(new short[100])).expectStatus().isOk();
+        put(a, API_KEY, callId, 0, Wavs.samplesToBytes(new short[100])).expectStatus().isOk()
+                .expectBody().returnResult();
         rejected(put(b, OTHER_API_KEY, callId, 1, Wavs.samplesToBytes(new short[100])), HttpStatus.NOT_FOUND,
                 "call-not-found");
         rejected(b.http().post().uri("/v1/calls/{id}/end", callId).header("X-Api-Key", OTHER_API_KEY).exchange(),
