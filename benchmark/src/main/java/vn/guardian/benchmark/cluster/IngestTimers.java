@@ -1,5 +1,6 @@
 package vn.guardian.benchmark.cluster;
 
+import java.util.List;
 import vn.guardian.benchmark.resources.Prometheus;
 
 /**
@@ -41,20 +42,14 @@ final class IngestTimers {
     /** The three timers' {@code _count} and {@code _sum} series of an exposition text; a missing one counts 0. */
     static Totals parse(String exposition) {
         double[] values = new double[6];
-        String[] series = {"guardian_ingest_chunk_handling_seconds_count", "guardian_ingest_chunk_handling_seconds_sum",
+        List<String> series = List.of("guardian_ingest_chunk_handling_seconds_count",
+                "guardian_ingest_chunk_handling_seconds_sum",
                 "guardian_ingest_publish_latency_seconds_count", "guardian_ingest_publish_latency_seconds_sum",
-                "guardian_ingest_call_state_latency_seconds_count", "guardian_ingest_call_state_latency_seconds_sum"};
-        for (String line : exposition.split("\n")) {
-            int space = line.lastIndexOf(' ');
-            if (line.startsWith("#") || space < 0) {
-                continue;
-            }
-            String name = line.substring(0, space);
-            name = name.contains("{") ? name.substring(0, name.indexOf('{')) : name;
-            for (int i = 0; i < series.length; i++) {
-                if (series[i].equals(name)) {
-                    values[i] += Double.parseDouble(line.substring(space + 1));
-                }
+                "guardian_ingest_call_state_latency_seconds_count", "guardian_ingest_call_state_latency_seconds_sum");
+        for (Prometheus.Sample sample : Prometheus.samples(exposition)) {
+            int i = series.indexOf(sample.name());
+            if (i >= 0) {
+                values[i] += sample.value();
             }
         }
         return new Totals(values[0], values[1], values[2], values[3], values[4], values[5]);

@@ -24,19 +24,10 @@ final class ServiceMetrics {
     /** Sums the series of the exposition text this class reads; a missing series is NaN. */
     static Memory parse(String exposition) {
         Map<String, Double> sums = new LinkedHashMap<>();
-        for (String line : exposition.split("\n")) {
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int space = line.lastIndexOf(' ');
-            String series = line.substring(0, space);
-            double value;
-            try {
-                value = Double.parseDouble(line.substring(space + 1));
-            } catch (NumberFormatException e) {
-                continue;
-            }
-            String name = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;
+        for (Prometheus.Sample sample : Prometheus.samples(exposition)) {
+            String name = sample.name();
+            String series = sample.series();
+            double value = sample.value();
             switch (name) {
                 case "jvm_gc_live_data_size_bytes", "guardian_transcriber_recognizers_active",
                      "guardian_transcriber_recognizers_warm" -> sums.merge(name, value, Double::sum);
