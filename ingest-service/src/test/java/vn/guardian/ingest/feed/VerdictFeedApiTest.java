@@ -71,7 +71,7 @@ class VerdictFeedApiTest {
     static void start() throws Exception {
         ingest = RunningIngest.withKafka(Map.of("guardian.ingest.feed.heartbeat", "200ms",
                 "guardian.ingest.feed.max-streams-per-tenant", MAX_STREAMS));
-        http = ingest.client();
+        http = ingest.streamClient();
         moderation = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 ingest.kafkaBootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG, "feed-test-moderation"),
                 new StringSerializer(), new ByteArraySerializer());

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
@@ -91,7 +92,7 @@ class LiveCallFailoverIT {
         byte[] audio = telephonyAudio(16_000, 7);
         List<byte[]> clientChunks = split(audio, 1000 * 2);
         String httpCall = "pbx-" + UUID.randomUUID();
-        start(a, httpCall, MULAW_STEREO).expectStatus().isCreated().expectBody().returnResult();
+        start(a, httpCall, MULAW_STEREO).expectStatus().isCreated();
         List<Map<?, ?>> acks = new ArrayList<>();
         for (int seq = 0; seq < 5; seq++) {
             acks.add(put(a, API_KEY, httpCall, seq, clientChunks.get(seq)).expectStatus().isOk()
@@ -103,8 +104,7 @@ class LiveCallFailoverIT {
         assertThat(before).hasSize(3).allSatisfy(reply -> assertThat(reply).contains("\"type\":\"ack\""));
 
         String orphan = startCall(a, PCM16_MONO);
-        put(a, API_KEY, orphan, 0, Wavs.samplesToBytes(Wavs.sine(300, 16000, 6000, 5000))).expectStatus().isOk()
-                .expectBody().returnResult();
+        put(a, API_KEY, orphan, 0, Wavs.samplesToBytes(Wavs.sine(300, 16000, 6000, 5000))).expectStatus().isOk();
 
         a.kill();
 
@@ -170,8 +170,7 @@ class LiveCallFailoverIT {
 
     private void aCallEndedOnOneReplicaIsEndedOnTheOther() {
         String callId = startCall(a, PCM16_MONO);
-        put(a, API_KEY, callId, 0, Wavs.samplesToBytes(new short[5000])).expectStatus().isOk()
-                .expectBody().returnResult();
+        put(a, API_KEY, callId, 0, Wavs.samplesToBytes(new short[5000])).expectStatus().isOk();
         Map<?, ?> ended = a.http().post().uri("/v1/calls/{id}/end", callId).header("X-Api-Key", API_KEY).exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         rejected(put(b, API_KEY, callId, 1, Wavs.samplesToBytes(new short[100])), HttpStatus.CONFLICT, "call-ended")
@@ -185,8 +184,7 @@ class LiveCallFailoverIT {
 
     private void anotherTenantsCallIsNotFoundOnTheOtherReplica() {
         String callId = startCall(a, PCM16_MONO);
-        put(a, API_KEY, callId, 0, Wavs.samplesToBytes(new short[100])).expectStatus().isOk()
-                .expectBody().returnResult();
+        put(a, API_KEY, callId, 0, Wavs.samplesToBytes(new short[100])).expectStatus().isOk();
         rejected(put(b, OTHER_API_KEY, callId, 1, Wavs.samplesToBytes(new short[100])), HttpStatus.NOT_FOUND,
                 "call-not-found");
         rejected(b.http().post().uri("/v1/calls/{id}/end", callId).header("X-Api-Key", OTHER_API_KEY).exchange(),
@@ -341,7 +339,7 @@ class LiveCallFailoverIT {
         }
 
         WebTestClient http() {
-            return WebTestClient.bindToServer().baseUrl(url()).responseTimeout(Duration.ofSeconds(30)).build();
+            return WebTestClient.bindToServer(new JdkClientHttpConnector()).baseUrl(url()).responseTimeout(Duration.ofSeconds(30)).build();
         }
 
         /** Waits for readiness, which includes having read guardian.live-calls once. */

@@ -62,6 +62,6 @@ class BrokerDownTest {
     void readinessIsDownWhileLivenessStaysUp() {
         http.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503)
                 .expectBody().jsonPath("$.status").isEqualTo("DOWN");
-        http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk().expectBody().returnResult();
+        http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
     }
 }

@@ -62,18 +62,17 @@ class SecretsInLogsTest {
     void neitherTheApiKeysNorTheDatabasePasswordAreEverLogged() {
         var http = ingest.client();
         http.get().uri("/v1/calls/some-call").header("X-Api-Key", TENANT_KEY).exchange()
-                .expectStatus().isNotFound().expectBody().returnResult();
+                .expectStatus().isNotFound();
         http.get().uri("/v1/calls?limit=5").header("X-Api-Key", TENANT_KEY).exchange()
-                .expectStatus().isOk().expectBody().returnResult();
+                .expectStatus().isOk();
         http.get().uri("/v1/calls/some-call").header("X-Api-Key", WRONG_KEY).exchange()
                 .expectStatus().isUnauthorized()
                 .expectBody(String.class).value(body -> assertThat(body).doesNotContain(WRONG_KEY));
         http.post().uri("/v1/calls").header("X-Api-Key", TENANT_KEY).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"format\":{\"encoding\":\"mulaw\",\"sampleRate\":8000,\"channels\":2}}").exchange()
-                .expectStatus().isCreated().expectBody().returnResult();
+                .expectStatus().isCreated();
         http.post().uri("/v1/calls").header("X-Api-Key", WRONG_KEY).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"format\":{}}").exchange().expectStatus().isUnauthorized()
-                .expectBody().returnResult();
+                .bodyValue("{\"format\":{}}").exchange().expectStatus().isUnauthorized();
 
         List<String> logged = console.lines();
         assertThat(logged).as("the service logged while it started and answered").hasSizeGreaterThan(10);
