@@ -21,7 +21,7 @@ public final class GroupFailover {
     /**
      * An open transaction of a crashed producer is aborted after this long, and until then it holds back every
      * read_committed reader of its partitions (the LSO); Kafka's default is 60 s. Transactions here last about 1 s
-     * (the transcriber's max-transaction-time, Streams' 100 ms commit interval), so 5 s leaves room for GC pauses.
+     * (the transcriber's max-transaction-time, moderation's commit after each poll), so 5 s leaves room for GC pauses.
      * Brokers check for expired transactions every {@code transaction.abort.timed.out.transaction.cleanup.interval.ms}
      * (10 s by default; the deployments set 1 s).
      */

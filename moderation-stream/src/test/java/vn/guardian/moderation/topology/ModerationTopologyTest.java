@@ -171,7 +171,7 @@ class ModerationTopologyTest {
         Properties config = ModerationTopology.streamsConfig(fromSpringKafka, "a",
                 Files.createTempDirectory("s").toString(), 3);
         assertThat(config).containsEntry("processing.guarantee", "exactly_once_v2")
-                .containsEntry("replication.factor", 3).containsEntry("commit.interval.ms", 50L)
+                .containsEntry("replication.factor", 3).containsEntry("commit.interval.ms", 0L)
                 .containsEntry("poll.ms", 10L)
                 .containsEntry("security.protocol", "SSL").containsEntry("bootstrap.servers", "b:9092")
                 .doesNotContainKey("max.task.idle.ms");
