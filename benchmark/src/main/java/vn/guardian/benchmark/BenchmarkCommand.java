@@ -18,6 +18,7 @@ import org.springframework.util.FileSystemUtils;
 import vn.guardian.benchmark.audio.SampleCall;
 import vn.guardian.benchmark.cluster.ClusterBenchmark;
 import vn.guardian.benchmark.cluster.ClusterOptions;
+import vn.guardian.benchmark.hop.TransactionHop;
 import vn.guardian.benchmark.audio.Workload;
 import vn.guardian.benchmark.live.CallFeed;
 import vn.guardian.benchmark.live.KafkaCallFeed;
@@ -76,6 +77,11 @@ public final class BenchmarkCommand {
         if (args.length > 0 && args[0].equals("retirement-speed")) {
             // what recognizer-retire-after costs in decoding speed, both sides on the same thread and audio
             RetirementSpeed.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("transaction-hop")) {
+            // one hop between two services on a cluster, transactional against idempotent, nothing else running
+            System.exit(TransactionHop.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
             return;
         }
         if (args.length > 0 && args[0].equals("soak")) {
