@@ -13,7 +13,6 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,10 +38,13 @@ import vn.guardian.benchmark.stats.Stats;
  */
 public final class TransactionHop {
 
-    public static final String USAGE = "java -jar benchmark/target/benchmark.jar transaction-hop "
-            + "[--bootstrap 127.0.0.1:29092,127.0.0.1:29093,127.0.0.1:29094] [--records 100] [--every-ms 250]";
+    /** The brokers of {@code infra/local-cluster.sh} on their default ports. */
     private static final String LOCAL_CLUSTER = "127.0.0.1:29092,127.0.0.1:29093,127.0.0.1:29094";
+    public static final String USAGE = "java -jar benchmark/target/benchmark.jar transaction-hop "
+            + "[--bootstrap " + LOCAL_CLUSTER + "] [--records 100] [--every-ms 250]";
     private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(30);
+    /** How long the cluster may take to answer at all before the command says where to look. */
+    private static final Duration CLUSTER_ANSWERS_WITHIN = Duration.ofSeconds(10);
 
     /** The options; {@code everyMs} spaces the records so each finds an idle pipe, as an utterance's verdict does. */
     record Options(String bootstrap, int records, int everyMs) {
@@ -85,16 +87,22 @@ public final class TransactionHop {
             System.err.println(e.getMessage());
             return 2;
         }
-        List<Hop> hops = measure(options);
-        System.out.println(table(hops));
-        return 0;
+        try {
+            System.out.println(table(measure(options)));
+            return 0;
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage()); // what to check is in the message; the trace adds nothing
+            return 1;
+        }
     }
 
     /** Sends the records of each kind one at a time and times them; the topic is gone afterwards. */
     static List<Hop> measure(Options options) throws Exception {
         String topic = "guardian.transaction-hop-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap()))) {
-            int brokers = admin.describeCluster().nodes().get().size();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CLUSTER_ANSWERS_WITHIN.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CLUSTER_ANSWERS_WITHIN.toMillis()))) {
+            int brokers = brokers(admin, options.bootstrap());
             admin.createTopics(List.of(new NewTopic(topic, brokers, (short) Math.min(3, brokers)))).all().get();
             try {
                 return run(admin, topic, leaders(admin, topic), options);
@@ -104,29 +112,39 @@ public final class TransactionHop {
         }
     }
 
+    /** How many brokers the cluster has; an error naming the address and the fix when none answers. */
+    private static int brokers(Admin admin, String bootstrap) throws Exception {
+        try {
+            return admin.describeCluster().nodes().get().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("no Kafka broker answered at " + bootstrap + " within "
+                    + CLUSTER_ANSWERS_WITHIN.toSeconds() + " s (" + e.getCause() + "): start one with "
+                    + "infra/local-cluster.sh start --no-services, or give its address with --bootstrap", e);
+        }
+    }
+
     /** Each partition's leader, once every broker knows the new topic. */
     private static Map<Integer, Integer> leaders(Admin admin, String topic) throws Exception {
         long deadline = System.nanoTime() + VISIBLE_WITHIN.toNanos();
         while (true) {
             try {
-                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
                 Map<Integer, Integer> leaders = new LinkedHashMap<>();
-                for (TopicPartitionInfo partition : description.partitions()) {
-                    if (partition.leader() != null) {
-                        leaders.put(partition.partition(), partition.leader().id());
-                    }
-                }
-                if (leaders.size() == description.partitions().size()) {
+                List<TopicPartitionInfo> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get()
+                        .get(topic).partitions();
+                partitions.stream().filter(partition -> partition.leader() != null)
+                        .forEach(partition -> leaders.put(partition.partition(), partition.leader().id()));
+                if (leaders.size() == partitions.size()) {
                     return leaders;
                 }
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
                 }
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the topic " + topic + " has partitions without a leader after "
-                        + VISIBLE_WITHIN.toSeconds() + " s: check the cluster's health (infra/local-cluster.sh status)");
+                        + VISIBLE_WITHIN.toSeconds() + " s: check the cluster's health "
+                        + "(infra/local-cluster.sh status)");
             }
             Thread.sleep(100);
         }
@@ -136,35 +154,16 @@ public final class TransactionHop {
             throws Exception {
         Map<Long, Long> seenAt = new ConcurrentHashMap<>();
         try (Reader reader = new Reader(options.bootstrap(), topic, leaders.size(), seenAt)) {
-            List<Sent> transactional = new ArrayList<>();
+            List<Sent> transactional;
             int coordinator;
             try (KafkaProducer<Long, Long> producer = producer(options.bootstrap(), topic)) {
                 producer.initTransactions();
                 coordinator = admin.describeTransactions(List.of(topic)).description(topic).get().coordinatorId();
-                for (int i = 0; i < options.records(); i++) {
-                    int partition = i % leaders.size();
-                    long sent = System.nanoTime();
-                    producer.beginTransaction();
-                    producer.send(new ProducerRecord<>(topic, partition, (long) i, sent));
-                    producer.flush();
-                    long acknowledged = System.nanoTime();
-                    producer.commitTransaction();
-                    transactional.add(new Sent(i, partition, sent, acknowledged, System.nanoTime()));
-                    Thread.sleep(options.everyMs());
-                }
+                transactional = send(producer, true, topic, 0, leaders.size(), options);
             }
-            List<Sent> idempotent = new ArrayList<>();
+            List<Sent> idempotent;
             try (KafkaProducer<Long, Long> producer = producer(options.bootstrap(), null)) {
-                for (int i = 0; i < options.records(); i++) {
-                    long key = options.records() + i;
-                    int partition = i % leaders.size();
-                    long sent = System.nanoTime();
-                    producer.send(new ProducerRecord<>(topic, partition, key, sent));
-                    producer.flush();
-                    long acknowledged = System.nanoTime();
-                    idempotent.add(new Sent(key, partition, sent, acknowledged, Sent.NOT_COMMITTED));
-                    Thread.sleep(options.everyMs());
-                }
+                idempotent = send(producer, false, topic, options.records(), leaders.size(), options);
             }
             reader.awaitAll(2L * options.records());
             List<Hop> hops = new ArrayList<>();
@@ -176,6 +175,29 @@ public final class TransactionHop {
             hops.add(hop("idempotent, no transaction", idempotent, seenAt, sent -> true));
             return hops;
         }
+    }
+
+    /** The option's number of records, one at a time over the partitions in turn, each its own transaction or not. */
+    private static List<Sent> send(KafkaProducer<Long, Long> producer, boolean inTransaction, String topic,
+                                   long firstKey, int partitions, Options options) throws InterruptedException {
+        List<Sent> sent = new ArrayList<>();
+        for (int i = 0; i < options.records(); i++) {
+            int partition = i % partitions;
+            long sentNanos = System.nanoTime();
+            if (inTransaction) {
+                producer.beginTransaction();
+            }
+            producer.send(new ProducerRecord<>(topic, partition, firstKey + i, sentNanos));
+            producer.flush();
+            long acknowledgedNanos = System.nanoTime();
+            if (inTransaction) {
+                producer.commitTransaction();
+            }
+            sent.add(new Sent(firstKey + i, partition, sentNanos, acknowledgedNanos,
+                    inTransaction ? System.nanoTime() : Sent.NOT_COMMITTED));
+            Thread.sleep(options.everyMs());
+        }
+        return sent;
     }
 
     private static Hop hop(String kind, List<Sent> records, Map<Long, Long> seenAt, Predicate<Sent> which) {
@@ -207,8 +229,8 @@ public final class TransactionHop {
     }
 
     static String table(List<Hop> hops) {
-        StringBuilder out = new StringBuilder("One record at a time, sent to: acknowledged (acks=all) / committed / seen "
-                + "by a read_committed consumer; ms p50/p95/p99\n");
+        StringBuilder out = new StringBuilder("One record at a time, sent to: acknowledged (acks=all) / committed / "
+                + "seen by a read_committed consumer; ms p50/p95/p99\n");
         out.append(String.format("%-58s | %7s | %-17s | %-17s | %-17s%n", "hop", "records", "acknowledged",
                 "committed", "seen"));
         for (Hop hop : hops) {

@@ -40,6 +40,13 @@ class TransactionHopTest {
     }
 
     @Test
+    void aClusterThatDoesNotAnswerIsNamedWithHowToStartOne() {
+        assertThatThrownBy(() -> TransactionHop.measure(new TransactionHop.Options("127.0.0.1:9", 1, 1)))
+                .hasMessageContaining("no Kafka broker answered at 127.0.0.1:9")
+                .hasMessageContaining("infra/local-cluster.sh start --no-services");
+    }
+
+    @Test
     void anUnknownOptionIsRefusedWithTheUsage() {
         assertThatThrownBy(() -> TransactionHop.Options.parse(List.of("--recrods", "5")))
                 .hasMessageContaining("Unknown option '--recrods'").hasMessageContaining("--records 100");

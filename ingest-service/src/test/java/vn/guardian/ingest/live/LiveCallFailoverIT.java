@@ -339,7 +339,8 @@ class LiveCallFailoverIT {
         }
 
         WebTestClient http() {
-            return WebTestClient.bindToServer(new JdkClientHttpConnector()).baseUrl(url()).responseTimeout(Duration.ofSeconds(30)).build();
+            return WebTestClient.bindToServer(new JdkClientHttpConnector()).baseUrl(url())
+                    .responseTimeout(Duration.ofSeconds(30)).build();
         }
 
         /** Waits for readiness, which includes having read guardian.live-calls once. */

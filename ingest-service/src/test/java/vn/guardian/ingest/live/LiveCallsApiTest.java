@@ -243,7 +243,8 @@ class LiveCallsApiTest {
     void webSocketToAnotherTenantsCallIsRefusedAtTheHandshake() {
         String callId = startCall(RunningIngest.API_KEY, "{\"format\":" + PCM16_MONO + "}");
         ingest.streamClient().get().uri("/v1/calls/{id}/stream", callId)
-                .header("X-Api-Key", RunningIngest.OTHER_API_KEY).header("Upgrade", "websocket").header("Connection", "Upgrade")
+                .header("X-Api-Key", RunningIngest.OTHER_API_KEY)
+                .header("Upgrade", "websocket").header("Connection", "Upgrade")
                 .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Sec-WebSocket-Version", "13")
                 .exchange().expectStatus().isNotFound()
                 .expectBody().jsonPath("$.type").isEqualTo("https://guardian.vn/problems/call-not-found");
