@@ -79,6 +79,8 @@ public final class TranscriberWorker implements Runnable {
     private static final int QUEUED_PER_DECODER = 64;
     /** Undecoded chunks per decoder a transaction that already sent records may wait for; more, and it commits first. */
     private static final int DRAINED_PER_DECODER = 4;
+    /** Chunks that published nothing move the committed offsets this often: a takeover replays at most this much more. */
+    private static final long OFFSETS_ALONE_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
     /** More fencings than this within the window mean another live producer with our id: stop, as on start-up. */
     private static final int MAX_PRODUCER_RENEWALS = 10;
     private static final long PRODUCER_RENEWAL_WINDOW_NANOS = Duration.ofMinutes(10).toNanos();
@@ -114,8 +116,9 @@ public final class TranscriberWorker implements Runnable {
      * commit, which then stops below them, so a slow channel never makes the decoders drain (see {@link #commits}).
      */
     private final Deque<Dispatched> inFlight = new ArrayDeque<>();
-    /** Partitions the open transaction handled or published records of: its offsets must move past them. */
-    private final Set<TopicPartition> movedInTransaction = new HashSet<>();
+    /** Partitions handled or published records of since the offsets were last committed: the next commit moves past them. */
+    private final Set<TopicPartition> movedSinceCommit = new HashSet<>();
+    private long offsetsCommittedNanos = System.nanoTime();
     /**
      * Whether the open transaction sent a record, and when. The broker times a transaction from its first record,
      * so until then the worker may wait for the decoders as long as it takes; records are published as late as
@@ -182,8 +185,8 @@ public final class TranscriberWorker implements Runnable {
                     poll(rejoining || pending.isEmpty() ? POLL : Duration.ZERO);
                     if (!rejoining && !pending.isEmpty()) {
                         inTransaction(this::handleInTurn);
-                    } else if (!rejoining && !inFlight.isEmpty()) {
-                        inTransaction(() -> commits(false)); // the backlog ended: publish what is left
+                    } else if (!rejoining && (!inFlight.isEmpty() || offsetsAloneDue())) {
+                        inTransaction(() -> commits(false)); // the backlog ended, or quiet audio moved the offsets
                     }
                     expireIdleCalls();
                     reportLag();
@@ -296,7 +299,7 @@ public final class TranscriberWorker implements Runnable {
                 if (step == Step.AFTER_DECODING) {
                     return commits(true); // the next transaction starts with this record
                 }
-                movedInTransaction.add(partition.getKey());
+                movedSinceCommit.add(partition.getKey());
                 if (step == Step.AFTER_RECOGNIZERS_FREE) {
                     pause(partition.getKey(), record.offset());
                     turn.remove();
@@ -343,7 +346,7 @@ public final class TranscriberWorker implements Runnable {
             completeAll();
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : movedInTransaction) {
+        for (TopicPartition partition : movedSinceCommit) {
             offsets.put(partition, commit(partitions.get(partition), unpublishedFrom(partition, nextToHandle(partition))));
         }
         return offsets;
@@ -423,20 +426,29 @@ public final class TranscriberWorker implements Runnable {
         });
     }
 
-    /** Runs {@code work} in one Kafka transaction together with the offsets it returns; false if it was aborted. */
+    /**
+     * Runs {@code work} in one Kafka transaction together with the offsets it returns; false if it was aborted.
+     * Offsets alone wait until they are {@link #OFFSETS_ALONE_EVERY_NANOS} old: a transaction that sends nothing
+     * costs the brokers nothing (the producer skips its EndTxn), and most live chunks publish nothing.
+     */
     private boolean inTransaction(Supplier<Map<TopicPartition, OffsetAndMetadata>> work) {
         long began = System.nanoTime();
         boolean committed = false;
-        movedInTransaction.clear();
+        boolean offsetsSent = false;
         sentInTransaction = false;
         producer.beginTransaction();
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = work.get();
-            if (!offsets.isEmpty()) {
+            if (!offsets.isEmpty() && (sentInTransaction || offsetsAloneDue())) {
                 producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                offsetsSent = true;
             }
             producer.commitTransaction();
             committed = true;
+            if (offsetsSent) {
+                movedSinceCommit.removeAll(offsets.keySet());
+                offsetsCommittedNanos = System.nanoTime();
+            }
             return true;
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                  | AuthorizationException e) {
@@ -452,8 +464,15 @@ public final class TranscriberWorker implements Runnable {
             rewind();
             return false;
         } finally {
-            transactionEnded(System.nanoTime() - (sentInTransaction ? firstSentNanos : began), committed);
+            if (sentInTransaction || offsetsSent || !committed) {
+                transactionEnded(System.nanoTime() - (sentInTransaction ? firstSentNanos : began), committed);
+            }
         }
+    }
+
+    /** Whether offsets that published nothing have waited long enough to be committed on their own. */
+    private boolean offsetsAloneDue() {
+        return !movedSinceCommit.isEmpty() && System.nanoTime() - offsetsCommittedNanos >= OFFSETS_ALONE_EVERY_NANOS;
     }
 
     private void transactionEnded(long nanos, boolean committed) {
@@ -529,7 +548,7 @@ public final class TranscriberWorker implements Runnable {
         PartitionCalls calls = partitions.get(oldest.partition());
         emit(oldest.record(), outcome, calls);
         calls.published(oldest.chunk(), outcome);
-        movedInTransaction.add(oldest.partition());
+        movedSinceCommit.add(oldest.partition());
     }
 
     /** Publishes every chunk in flight once all are decoded, and closes the calls whose recognizer failed meanwhile. */
@@ -573,12 +592,11 @@ public final class TranscriberWorker implements Runnable {
     }
 
     private void publish(Outcome outcome, boolean replayed) {
-        sending();
         for (TranscriptSegment segment : outcome.segments()) {
             send(segment);
         }
         for (PartialTranscript partial : outcome.partials()) {
-            producer.send(new ProducerRecord<>(Topics.PARTIAL_TRANSCRIPTS, partial.callId(),
+            send(new ProducerRecord<>(Topics.PARTIAL_TRANSCRIPTS, partial.callId(),
                     partials.serialize(Topics.PARTIAL_TRANSCRIPTS, partial)));
         }
         metrics.segmentsEmitted(name, outcome.segments());
@@ -593,14 +611,16 @@ public final class TranscriberWorker implements Runnable {
     private void send(TranscriptEvent event) {
         RecordHeaders headers = new RecordHeaders();
         byte[] value = transcripts.serialize(Topics.TRANSCRIPTS, headers, event);
-        producer.send(new ProducerRecord<>(Topics.TRANSCRIPTS, null, event.callId(), value, headers));
+        send(new ProducerRecord<>(Topics.TRANSCRIPTS, null, event.callId(), value, headers));
     }
 
-    private void sending() {
+    /** Every record goes out here, so the transaction knows it has begun on the broker. */
+    private void send(ProducerRecord<String, byte[]> record) {
         if (!sentInTransaction) {
             sentInTransaction = true;
             firstSentNanos = System.nanoTime();
         }
+        producer.send(record);
     }
 
     /** From the fetch positions the consumer already knows; no broker round trip. */
@@ -613,9 +633,8 @@ public final class TranscriberWorker implements Runnable {
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, Rejection rejection) {
-        sending();
         log.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), rejection.header());
-        producer.send(DeadLetter.record(record.key(), record.value(), record.headers(), rejection.header(), SERVICE,
+        send(DeadLetter.record(record.key(), record.value(), record.headers(), rejection.header(), SERVICE,
                 record.topic(), record.partition(), record.offset()));
         metrics.deadLettered(rejection.reason());
     }
@@ -624,6 +643,7 @@ public final class TranscriberWorker implements Runnable {
     private void rewind() {
         Set<TopicPartition> assigned = consumer.assignment();
         pending.clear();
+        movedSinceCommit.clear();
         consumer.resume(paused);
         paused.forEach(partition -> metrics.partitionPaused(partition, false));
         paused.clear();
@@ -684,10 +704,11 @@ public final class TranscriberWorker implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            // everything handled so far is committed; the new owner replays the open utterances
+            // everything published so far is committed; the new owner replays the open utterances and the quiet rest
             dropInFlight(revoked);
             for (TopicPartition partition : revoked) {
                 pending.remove(partition);
+                movedSinceCommit.remove(partition);
                 metrics.partitionGone(partition);
                 if (paused.remove(partition)) {
                     metrics.partitionPaused(partition, false);

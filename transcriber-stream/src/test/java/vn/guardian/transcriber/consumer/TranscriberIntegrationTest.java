@@ -11,9 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +43,7 @@ import vn.guardian.transcriber.Speech;
 import vn.guardian.transcriber.TestCalls;
 import vn.guardian.transcriber.TestModels;
 import vn.guardian.transcriber.TranscriberApplication;
+import vn.guardian.transcriber.calls.PartitionCalls;
 
 /** The service as deployed: real broker with the product's topics, the real bundled model, audio in, segments out. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -215,6 +221,42 @@ class TranscriberIntegrationTest {
 
     @Test
     @Order(4)
+    void quietAudioMovesTheCommittedOffsetsAboutOnceASecondRatherThanInATransactionPerChunk() throws Exception {
+        String callId = "call-it-4";
+        int partition = 3;
+        send(partition, TestCalls.started(callId, "en"));
+        producer.flush();
+        Thread.sleep(1500); // whatever the CallStarted left to commit is committed by now
+        int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+        long before = transactions(port);
+
+        List<AudioChunk> silence = Speech.chunks(new byte[Speech.CHUNK_SAMPLES * 2 * 24], callId, 0, 0);
+        long last = -1;
+        for (AudioChunk chunk : silence) { // one at a time, as a live call sends them: each its own poll
+            last = producer.send(new ProducerRecord<>(Topics.AUDIO, partition, callId, chunk)).get().offset();
+            Thread.sleep(100);
+        }
+
+        // the commit's position: every record below it handled (the offset itself stays at the open utterance)
+        TopicPartition audio = new TopicPartition(Topics.AUDIO, partition);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long handled = -1;
+        try (Admin admin = kafka.admin()) {
+            while (System.nanoTime() < deadline && handled <= last) {
+                Thread.sleep(100);
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets("guardian-transcriber")
+                        .partitionsToOffsetAndMetadata().get().get(audio);
+                handled = committed == null ? -1 : PartitionCalls.parseMetadata(committed.metadata()).position();
+            }
+        }
+        assertThat(handled).as("the committed position of %s after its last chunk at %d", audio, last)
+                .isEqualTo(last + 1);
+        assertThat(transactions(port) - before).as("transactions for %d silent chunks sent over %.1f s",
+                silence.size(), silence.size() * 0.1).isBetween(1L, 8L);
+    }
+
+    @Test
+    @Order(5)
     void aRunningReplicaReportsItsLanguagesAndWithdrawsTheReportWhenItStops() {
         String instance = app.getEnvironment().getProperty("guardian.transcriber.instance-id");
         var serde = EventSerdes.modelReport();
@@ -263,6 +305,17 @@ class TranscriberIntegrationTest {
         assertThat(events).filteredOn(e -> e instanceof CallClosed).hasSize(1);
         assertThat(events.get(events.size() - 1)).isInstanceOf(CallClosed.class);
         return (CallClosed) events.get(events.size() - 1);
+    }
+
+    /** Transactions the replica committed or aborted so far, from its Prometheus endpoint. */
+    private static long transactions(int port) throws Exception {
+        Matcher count = Pattern.compile("(?m)^guardian_transcriber_transaction_seconds_count\\{[^}]*} ([0-9.E]+)$")
+                .matcher(get(port, "/actuator/prometheus"));
+        long total = 0;
+        while (count.find()) {
+            total += (long) Double.parseDouble(count.group(1));
+        }
+        return total;
     }
 
     private static String get(int port, String path) throws Exception {
