@@ -118,6 +118,7 @@ public final class TranscriberWorker implements Runnable {
     private final Deque<Dispatched> inFlight = new ArrayDeque<>();
     /** Partitions handled or published records of since the offsets were last committed: the next commit moves past them. */
     private final Set<TopicPartition> movedSinceCommit = new HashSet<>();
+    /** When offsets were last committed, for {@link #offsetsAloneDue}. */
     private long offsetsCommittedNanos = System.nanoTime();
     /**
      * Whether the open transaction sent a record, and when. The broker times a transaction from its first record,
