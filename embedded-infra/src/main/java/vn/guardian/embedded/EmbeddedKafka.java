@@ -39,7 +39,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 // topics are created with their retention and compaction below, never by accident
                 "auto.create.topics.enable", "false",
                 // the services join their groups at once instead of waiting for more members
-                "group.initial.rebalance.delay.ms", "0"));
+                "group.initial.rebalance.delay.ms", "0",
+                // as the deployment's brokers: a transaction's produce that finds the last commit still in flight
+                // is retried after 5 ms, not 20
+                "add.partitions.to.txn.retry.backoff.ms", "5"));
         broker.afterPropertiesSet();
         EmbeddedKafka kafka = new EmbeddedKafka(broker);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {

@@ -97,6 +97,37 @@ class InfraInvariantsTest {
     }
 
     @Test
+    void theLocalClustersBrokersRunWithTheComposeBrokersSettings() throws IOException {
+        Map<String, Object> composeBroker = map(services(load(INFRA.resolve(BASE))).get("kafka-1").get("environment"));
+        Map<String, String> local = localClusterBrokerSettings();
+
+        // every fixed setting of the local brokers but the listeners (plain text there, TLS in compose)
+        assertThat(local).containsKeys("min.insync.replicas", "add.partitions.to.txn.retry.backoff.ms");
+        local.forEach((key, value) -> {
+            if (!key.contains("listener")) {
+                String variable = "KAFKA_" + key.toUpperCase().replace('.', '_');
+                assertThat(composeBroker).as(variable).containsKey(variable);
+                assertThat(String.valueOf(composeBroker.get(variable))).as(variable).isEqualTo(value);
+            }
+        });
+    }
+
+    /** The key=value lines of local-cluster.sh's broker_properties whose value is fixed (no shell variable). */
+    private static Map<String, String> localClusterBrokerSettings() throws IOException {
+        String script = Files.readString(INFRA.resolve("local-cluster.sh"));
+        String heredoc = script.substring(script.indexOf("broker_properties() {"));
+        heredoc = heredoc.substring(heredoc.indexOf("<<EOF") + 5, heredoc.indexOf("\nEOF\n"));
+        Map<String, String> settings = new TreeMap<>();
+        for (String line : heredoc.split("\n")) {
+            int equals = line.indexOf('=');
+            if (!line.startsWith("#") && equals > 0 && !line.contains("$")) {
+                settings.put(line.substring(0, equals), line.substring(equals + 1));
+            }
+        }
+        return settings;
+    }
+
+    @Test
     void theTopicListMatchesTheContractsTopicLayout() throws IOException {
         Map<String, String> expected = new TreeMap<>();
         for (NewTopic topic : TopicLayout.topics(12, (short) 3)) {

@@ -34,7 +34,8 @@ import vn.guardian.benchmark.stats.Stats;
  * of a transaction that a read_committed consumer sees only once it commits. Both kinds are timed here, on a topic of
  * their own (one partition per broker, replicated as the pipeline's; deleted after): sent to acknowledged, to
  * committed, and to seen by a read_committed consumer; transactional records per broker leading their partition,
- * since each broker and the transaction's coordinator take their own part in a commit.
+ * since each broker and the transaction's coordinator take their own part in a commit, and transactions that write to
+ * every broker's partition at once, as moderation's write a verdict, a call verdict and two changelogs.
  */
 public final class TransactionHop {
 
@@ -155,23 +156,26 @@ public final class TransactionHop {
         Map<Long, Long> seenAt = new ConcurrentHashMap<>();
         try (Reader reader = new Reader(options.bootstrap(), topic, leaders.size(), seenAt)) {
             List<Sent> transactional;
+            List<Sent> spread;
             int coordinator;
             try (KafkaProducer<Long, Long> producer = producer(options.bootstrap(), topic)) {
                 producer.initTransactions();
                 coordinator = admin.describeTransactions(List.of(topic)).description(topic).get().coordinatorId();
                 transactional = send(producer, true, topic, 0, leaders.size(), options);
+                spread = sendToEveryPartition(producer, topic, 2L * options.records(), leaders.size(), options);
             }
             List<Sent> idempotent;
             try (KafkaProducer<Long, Long> producer = producer(options.bootstrap(), null)) {
                 idempotent = send(producer, false, topic, options.records(), leaders.size(), options);
             }
-            reader.awaitAll(2L * options.records());
+            reader.awaitAll(2L * options.records() + spread.size());
             List<Hop> hops = new ArrayList<>();
             for (int broker : new TreeSet<>(leaders.values())) {
                 hops.add(hop("transactional, partition led by broker " + broker
                                 + (broker == coordinator ? " (the coordinator)" : ""), transactional, seenAt,
                         sent -> leaders.get(sent.partition()) == broker));
             }
+            hops.add(hop("transactional, a record on every broker's partition", spread, seenAt, sent -> true));
             hops.add(hop("idempotent, no transaction", idempotent, seenAt, sent -> true));
             return hops;
         }
@@ -195,6 +199,28 @@ public final class TransactionHop {
             }
             sent.add(new Sent(firstKey + i, partition, sentNanos, acknowledgedNanos,
                     inTransaction ? System.nanoTime() : Sent.NOT_COMMITTED));
+            Thread.sleep(options.everyMs());
+        }
+        return sent;
+    }
+
+    /** The option's number of records, one transaction per partition count, each with a record on every partition. */
+    private static List<Sent> sendToEveryPartition(KafkaProducer<Long, Long> producer, String topic, long firstKey,
+                                                   int partitions, Options options) throws InterruptedException {
+        List<Sent> sent = new ArrayList<>();
+        for (long key = firstKey; key < firstKey + Math.max(options.records(), partitions); key += partitions) {
+            long sentNanos = System.nanoTime();
+            producer.beginTransaction();
+            for (int partition = 0; partition < partitions; partition++) {
+                producer.send(new ProducerRecord<>(topic, partition, key + partition, sentNanos));
+            }
+            producer.flush();
+            long acknowledgedNanos = System.nanoTime();
+            producer.commitTransaction();
+            long committedNanos = System.nanoTime();
+            for (int partition = 0; partition < partitions; partition++) {
+                sent.add(new Sent(key + partition, partition, sentNanos, acknowledgedNanos, committedNanos));
+            }
             Thread.sleep(options.everyMs());
         }
         return sent;
@@ -229,7 +255,7 @@ public final class TransactionHop {
     }
 
     static String table(List<Hop> hops) {
-        StringBuilder out = new StringBuilder("One record at a time, sent to: acknowledged (acks=all) / committed / "
+        StringBuilder out = new StringBuilder("One record (or transaction) at a time, sent to: acknowledged (acks=all) / committed / "
                 + "seen by a read_committed consumer; ms p50/p95/p99\n");
         out.append(String.format("%-58s | %7s | %-17s | %-17s | %-17s%n", "hop", "records", "acknowledged",
                 "committed", "seen"));

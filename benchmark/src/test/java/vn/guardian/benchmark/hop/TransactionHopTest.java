@@ -23,6 +23,7 @@ class TransactionHopTest {
             // one broker leads every partition and coordinates every transaction; the topic is gone afterwards
             assertThat(hops).extracting(TransactionHop.Hop::kind, TransactionHop.Hop::sent).containsExactly(
                     tuple("transactional, partition led by broker 0 (the coordinator)", 6),
+                    tuple("transactional, a record on every broker's partition", 6),
                     tuple("idempotent, no transaction", 6));
             for (TransactionHop.Hop hop : hops) {
                 assertThat(hop.seen().count()).isEqualTo(6);
@@ -30,7 +31,7 @@ class TransactionHopTest {
             }
             TransactionHop.Hop transactional = hops.get(0);
             assertThat(transactional.committed().p50()).isGreaterThanOrEqualTo(transactional.acknowledged().p50());
-            assertThat(hops.get(1).committed().count()).isZero();
+            assertThat(hops.get(2).committed().count()).isZero();
             assertThat(TransactionHop.table(hops)).contains("idempotent, no transaction");
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     kafka.bootstrapServers()))) {

@@ -86,6 +86,8 @@ final class BrokerProcesses implements AutoCloseable {
                 "group.initial.rebalance.delay.ms=0",
                 // the killed replica's open transaction is aborted soon after its timeout, not minutes later
                 "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000",
+                // as the deployment's brokers: a produce meeting the last commit in flight retries after 5 ms
+                "add.partitions.to.txn.retry.backoff.ms=5",
                 "");
     }
 
