@@ -94,6 +94,9 @@ public final class ModerationTopology {
         // under exactly-once, read_committed readers see a verdict only after the commit: keep it short
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         props.put(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
+        // a verdict leaves as soon as it is decided and replicates while the commit adds the offsets; Streams' 100 ms
+        // linger held it until the commit's flush, after the offsets, so the two waited for the brokers in turn
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         // the dedupe store lives on local disk, per instance
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         // with a second instance, a warm copy of every store: a crashed instance's tasks resume without a restore

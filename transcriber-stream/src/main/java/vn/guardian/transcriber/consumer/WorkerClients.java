@@ -94,6 +94,9 @@ public final class WorkerClients {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, groupId + "-" + instanceId + "-" + worker + "-producer");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
+        // a segment leaves at once and replicates while the commit adds the offsets: a lingering record is sent only
+        // after them, since the producer sends no records while a transactional request is out
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return new KafkaProducer<>(config);
