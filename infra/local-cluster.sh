@@ -132,7 +132,7 @@ broker.heartbeat.interval.ms=1500
 # after a broker returns, run elect-leaders at a quiet moment
 auto.leader.rebalance.enable=false
 # a produce that finds its transaction still committing the last one is retried by the broker after 5 ms, not 20:
-# each transactional hop waited ~20 ms more on this 3-broker cluster (docs/benchmarks.md, session 20)
+# a transaction over 3 brokers' partitions was seen ~24 ms later with 20 (docs/benchmarks.md, session 20)
 add.partitions.to.txn.retry.backoff.ms=5
 EOF
 }

@@ -255,8 +255,8 @@ public final class TransactionHop {
     }
 
     static String table(List<Hop> hops) {
-        StringBuilder out = new StringBuilder("One record (or transaction) at a time, sent to: acknowledged (acks=all) / committed / "
-                + "seen by a read_committed consumer; ms p50/p95/p99\n");
+        StringBuilder out = new StringBuilder("One record (or transaction) at a time, sent to: acknowledged "
+                + "(acks=all) / committed / seen by a read_committed consumer; ms p50/p95/p99\n");
         out.append(String.format("%-58s | %7s | %-17s | %-17s | %-17s%n", "hop", "records", "acknowledged",
                 "committed", "seen"));
         for (Hop hop : hops) {
