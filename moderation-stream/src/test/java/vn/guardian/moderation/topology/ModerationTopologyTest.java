@@ -173,6 +173,7 @@ class ModerationTopologyTest {
         assertThat(config).containsEntry("processing.guarantee", "exactly_once_v2")
                 .containsEntry("replication.factor", 3).containsEntry("commit.interval.ms", 0L)
                 .containsEntry("poll.ms", 10L).containsEntry("producer.linger.ms", 0)
+                .containsEntry("producer.retry.backoff.ms", 10)
                 .containsEntry("security.protocol", "SSL").containsEntry("bootstrap.servers", "b:9092")
                 .doesNotContainKey("max.task.idle.ms");
     }
