@@ -96,8 +96,8 @@ public final class ModerationTopology {
         // under exactly-once, read_committed readers see a verdict only after the commit: keep it short
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
         props.put(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
-        // a verdict leaves as soon as it is decided and replicates while the commit adds the offsets; Streams' 100 ms
-        // linger held it until the commit's flush, after the offsets, so the two waited for the brokers in turn
+        // a verdict leaves as soon as it is decided, while the rest of the poll is processed, instead of lingering
+        // (Streams' default: 100 ms) until the commit's flush
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         // a commit's offsets often reach the coordinator while it still adds the verdicts' partitions and are sent
         // again after retry.backoff.ms: 10 ms, not 100 (sendOffsetsToTransaction 99 -> 41 ms per commit on 3 brokers)
